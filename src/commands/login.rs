@@ -1,0 +1,185 @@
+//! `awsmfa login PROFILE`: MFA serial → one-time code → STS → `[PROFILE]` in the credentials
+//! file. Nothing on disk changes unless STS handed out a session.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::{Context, SESSION_KEYS, STALE_KEYS, guard_long_term_keys};
+use crate::duration::{self, DEFAULT_ROLE_SECONDS, DEFAULT_SESSION_SECONDS};
+use crate::error::{Error, Result, exit};
+use crate::expiry::{self, EXPIRY_KEY};
+use crate::otp::{self, window};
+use crate::profiles::{AwsFiles, Profile};
+use crate::sts::{self, LongTermKeys};
+
+/// What the person asked for on the command line.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// `--duration`.
+    pub duration: Option<String>,
+    /// `--code` (checked to be six digits before use).
+    pub code: Option<String>,
+}
+
+/// Logs in and returns the new session's expiry.
+pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp> {
+    let files = AwsFiles::load(&ctx.env)?;
+    let profile = files.require(&ctx.env, name, ctx.now)?;
+    guard_long_term_keys(&files, name)?;
+    let keys = long_term_keys(&files, &profile)?;
+    let seconds = session_seconds(ctx, &profile, options.duration.as_deref())?;
+    let serial = serial(ctx, &profile)?;
+    let source = otp::source_for(&profile, options.code, &ctx.env)?;
+
+    let windows = window::Windows::open(&ctx.env)?;
+    let mut now_unix = Timestamp::now().as_second().max(ctx.now.as_second());
+    if source.is_time_based() {
+        let wait = window::wait_seconds(windows.last(&serial), now_unix);
+        if wait > 0 {
+            ctx.progress.step(&format!(
+                "Waiting {wait} s for the next code (AWS rejects a reused one)…"
+            ));
+            std::thread::sleep(Duration::from_secs(wait as u64));
+            now_unix = Timestamp::now().as_second();
+        }
+    }
+    ctx.progress.step(source.progress());
+    let code = source.fetch().map_err(|e| e.for_profile(name))?;
+
+    ctx.progress.step("Calling AWS STS…");
+    if source.is_time_based() {
+        windows.record(&ctx.env, &serial, window::window_of(now_unix));
+    }
+    let request = sts::Request {
+        serial,
+        code,
+        duration_seconds: seconds,
+        role_arn: profile.role_arn.clone(),
+        session_name: sts::session_name(name),
+    };
+    let region = profile.region.as_deref().unwrap_or(sts::DEFAULT_REGION);
+    let session = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the network runtime", &e))?
+        .block_on(async {
+            let client = sts::client(&keys, region).await;
+            sts::exchange(&client, &request).await
+        })
+        .map_err(|e| e.for_profile(name))?;
+
+    write_session(ctx, &files, name, &session)?;
+    Ok(session.expiration)
+}
+
+fn long_term_keys(files: &AwsFiles, profile: &Profile) -> Result<LongTermKeys> {
+    let source = &profile.source_profile;
+    let get = |key: &str| files.credentials_value(source, key).map(str::to_string);
+    let (Some(access_key_id), Some(secret_access_key)) =
+        (get("aws_access_key_id"), get("aws_secret_access_key"))
+    else {
+        return Err(Error::config(
+            "not_mfa_profile",
+            format!(
+                "[{source}] in the credentials file needs aws_access_key_id and aws_secret_access_key (your long-term keys)"
+            ),
+        ));
+    };
+    if access_key_id.starts_with("ASIA") || get("aws_session_token").is_some() {
+        return Err(Error::new(
+            "sts_session_credentials",
+            exit::CONFIG,
+            format!(
+                "[{source}] holds temporary keys (ASIA…), but AWS only issues MFA sessions for long-term keys: put an access key (AKIA…) from IAM there"
+            ),
+        ));
+    }
+    Ok(LongTermKeys {
+        access_key_id,
+        secret_access_key,
+    })
+}
+
+/// `--duration`, else `awsmfa_duration`, else `duration_seconds` (roles), else
+/// `AWSMFA_DURATION`, else 12 h (1 h for roles).
+fn session_seconds(ctx: &Context<'_>, profile: &Profile, flag: Option<&str>) -> Result<u32> {
+    let role = profile.role_arn.is_some();
+    let duration_seconds = profile.duration_seconds.as_deref().filter(|_| role);
+    let chosen = [
+        (flag, "--duration"),
+        (profile.duration.as_deref(), "awsmfa_duration"),
+        (duration_seconds, "duration_seconds"),
+        (ctx.env.duration.as_deref(), "AWSMFA_DURATION"),
+    ]
+    .into_iter()
+    .find_map(|(value, origin)| value.map(|v| (v, origin)));
+    match chosen {
+        Some((value, origin)) => duration::session_seconds(value, origin, role),
+        None if role => Ok(DEFAULT_ROLE_SECONDS),
+        None => Ok(DEFAULT_SESSION_SECONDS),
+    }
+}
+
+/// The keychain first, then `mfa_serial`; a keychain that cannot be read is only an error
+/// when there is no `mfa_serial` to fall back on.
+fn serial(ctx: &Context<'_>, profile: &Profile) -> Result<String> {
+    let from_keychain = ctx.keychain.get(&profile.name);
+    let serial = match (from_keychain, &profile.mfa_serial) {
+        (Ok(Some(serial)), _) => serial,
+        (Ok(None), Some(serial)) => serial.clone(),
+        (Err(err), Some(serial)) => {
+            crate::log::debug(
+                &ctx.env,
+                &format!("keychain unavailable, using mfa_serial: {err}"),
+            );
+            serial.clone()
+        }
+        (Err(err), None) => return Err(err),
+        (Ok(None), None) => {
+            let name = crate::launcher::shell_word(&profile.name);
+            return Err(Error::config(
+                "no_serial",
+                format!(
+                    "no MFA serial for {}: run awsmfa setup {name} --serial arn:aws:iam::ACCOUNT:mfa/DEVICE (IAM → Security credentials → MFA)",
+                    profile.name
+                ),
+            ));
+        }
+    };
+    Ok(serial)
+}
+
+fn write_session(
+    ctx: &Context<'_>,
+    files: &AwsFiles,
+    name: &str,
+    session: &sts::Session,
+) -> Result<()> {
+    let expires = expiry::format(session.expiration);
+    let values = [
+        (SESSION_KEYS[0], session.access_key_id.as_str()),
+        (SESSION_KEYS[1], session.secret_access_key.as_str()),
+        (SESSION_KEYS[2], session.session_token.as_str()),
+        (EXPIRY_KEY, expires.as_str()),
+    ];
+    let path = files.credentials_path.clone();
+    let env = &ctx.env;
+    crate::store::edit(env, &path, |old| {
+        let doc = crate::profiles::parse_file(env, &path, old.unwrap_or_default().to_string())?;
+        // Re-checked under the lock against what is on disk now.
+        let fresh = AwsFiles {
+            credentials: doc.clone(),
+            ..files.clone()
+        };
+        guard_long_term_keys(&fresh, name)?;
+        let text = doc.upsert(name, &values, &STALE_KEYS).map_err(|e| {
+            Error::config(
+                "config_invalid",
+                format!("cannot write [{name}]: {}", e.problem),
+            )
+        })?;
+        Ok(Some(text))
+    })?;
+    Ok(())
+}

@@ -1,0 +1,193 @@
+//! `awsmfa setup PROFILE`: stores the MFA serial in the OS keychain and records where the
+//! one-time code comes from (`awsmfa_op_item`, `awsmfa_op_vault`, `awsmfa_op_account` in
+//! `[profile PROFILE]` of `~/.aws/config`).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::Context;
+use crate::error::{Error, Result, exit};
+use crate::keychain::is_valid_serial;
+use crate::launcher::shell_word;
+use crate::paths;
+use crate::profiles::{AwsFiles, Profile, config_section};
+use crate::sts::LongTermKeys;
+
+/// What the person passed.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// `--serial`.
+    pub serial: Option<String>,
+    /// `--op-item`.
+    pub op_item: Option<String>,
+    /// `--op-vault`.
+    pub op_vault: Option<String>,
+    /// `--op-account`.
+    pub op_account: Option<String>,
+}
+
+/// Sets the profile up; returns one line per thing stored.
+pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Vec<String>> {
+    let files = AwsFiles::load(&ctx.env)?;
+    let profile = files.require(&ctx.env, name, ctx.now)?;
+    if options.op_item.is_none() && (options.op_vault.is_some() || options.op_account.is_some()) {
+        return Err(Error::new(
+            "invalid_option",
+            exit::USAGE,
+            "--op-vault and --op-account go with --op-item: add --op-item ITEM",
+        ));
+    }
+    if let Some(item) = &options.op_item
+        && item.trim().is_empty()
+    {
+        return Err(Error::new(
+            "invalid_option",
+            exit::USAGE,
+            "--op-item needs the item's name or ID",
+        ));
+    }
+    let serial = match options.serial.clone() {
+        Some(serial) => serial,
+        None => find_serial(ctx, &files, &profile)?,
+    };
+    if !is_valid_serial(&serial) {
+        return Err(Error::config(
+            "no_serial",
+            format!(
+                "`{serial}` is not an MFA device ARN: it looks like arn:aws:iam::123456789012:mfa/NAME (IAM → Security credentials → MFA)"
+            ),
+        ));
+    }
+
+    // The keychain first: if it fails, the config file has not been touched.
+    ctx.keychain.set(name, &serial)?;
+    let mut done = vec![format!("MFA serial {serial} stored in the keychain")];
+    if let Some(item) = &options.op_item {
+        let mut values = vec![("awsmfa_op_item", item.as_str())];
+        let mut remove = Vec::new();
+        for (key, value) in [
+            ("awsmfa_op_vault", &options.op_vault),
+            ("awsmfa_op_account", &options.op_account),
+        ] {
+            match value {
+                Some(v) => values.push((key, v.as_str())),
+                None => remove.push(key),
+            }
+        }
+        let section = config_section(name);
+        let path = files.config_path.clone();
+        let env = &ctx.env;
+        crate::store::edit(env, &path, |old| {
+            let doc = crate::profiles::parse_file(env, &path, old.unwrap_or_default().to_string())?;
+            doc.upsert(&section, &values, &remove)
+                .map(Some)
+                .map_err(|e| {
+                    Error::config(
+                        "config_invalid",
+                        format!("cannot write [{section}]: {}", e.problem),
+                    )
+                })
+        })?;
+        let mut line = format!("1Password item \"{item}\"");
+        if let Some(vault) = &options.op_vault {
+            line.push_str(&format!(" in vault \"{vault}\""));
+        }
+        if let Some(account) = &options.op_account {
+            line.push_str(&format!(" of account {account}"));
+        }
+        line.push_str(&format!(" recorded in {}", paths::display(&ctx.env, &path)));
+        done.push(line);
+    } else if profile.needs_setup() {
+        done.push(format!(
+            "no one-time code source yet: run awsmfa setup {} --op-item \"ITEM\" with the 1Password item that holds the one-time password",
+            shell_word(name)
+        ));
+    }
+    Ok(done)
+}
+
+/// `mfa_serial` from the config, else the caller's devices from IAM.
+fn find_serial(ctx: &Context<'_>, files: &AwsFiles, profile: &Profile) -> Result<String> {
+    if let Some(serial) = &profile.mfa_serial {
+        return Ok(serial.clone());
+    }
+    let source = &profile.source_profile;
+    let (Some(access_key_id), Some(secret_access_key)) = (
+        files.credentials_value(source, "aws_access_key_id"),
+        files.credentials_value(source, "aws_secret_access_key"),
+    ) else {
+        return Err(no_serial_error(&profile.name));
+    };
+    let keys = LongTermKeys {
+        access_key_id: access_key_id.to_string(),
+        secret_access_key: secret_access_key.to_string(),
+    };
+    ctx.progress.step("Asking AWS IAM for your MFA devices…");
+    let devices = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the network runtime", &e))?
+        .block_on(crate::iam::list_mfa_devices(&keys))
+        .map_err(|e| e.for_profile(&profile.name))?;
+    match devices.as_slice() {
+        [] => Err(Error::config(
+            "no_serial",
+            format!(
+                "IAM lists no MFA device for the keys of {source}: assign one in IAM → Security credentials, then run awsmfa setup {} --serial ARN",
+                shell_word(&profile.name)
+            ),
+        )),
+        [only] => {
+            ctx.progress.step(&format!("Found MFA device {only}"));
+            Ok(only.clone())
+        }
+        several => choose(&profile.name, several),
+    }
+}
+
+fn no_serial_error(name: &str) -> Error {
+    Error::config(
+        "no_serial",
+        format!(
+            "no MFA serial known for {name}: run awsmfa setup {} --serial arn:aws:iam::ACCOUNT:mfa/DEVICE",
+            shell_word(name)
+        ),
+    )
+}
+
+/// Asks on the terminal which device to use; off a terminal, says how to pick one.
+fn choose(name: &str, devices: &[String]) -> Result<String> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        return Err(Error::config(
+            "no_serial",
+            format!(
+                "IAM lists several MFA devices ({}): run awsmfa setup {} --serial with the one to use",
+                devices.join(", "),
+                shell_word(name)
+            ),
+        ));
+    }
+    let mut err = std::io::stderr();
+    for (i, device) in devices.iter().enumerate() {
+        let _ = writeln!(err, "  {}) {device}", i + 1);
+    }
+    let _ = write!(err, "Which MFA device for {name}? [1-{}] ", devices.len());
+    let _ = err.flush();
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::io("cannot read the answer", &e))?;
+    line.trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| devices.get(n.wrapping_sub(1)))
+        .cloned()
+        .ok_or_else(|| {
+            Error::new(
+                "invalid_option",
+                exit::USAGE,
+                "no device chosen: run setup again and type a number from the list",
+            )
+        })
+}

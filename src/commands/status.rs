@@ -1,0 +1,11 @@
+//! `awsmfa status PROFILE`: one profile's status and settings, from the files only.
+
+use super::Context;
+use crate::error::Result;
+use crate::profiles::{AwsFiles, Profile};
+
+/// The profile called `name`, or an error that lists the ones that exist.
+pub fn run(ctx: &Context<'_>, name: &str) -> Result<Profile> {
+    let files = AwsFiles::load(&ctx.env)?;
+    files.require(&ctx.env, name, ctx.now)
+}

@@ -1,0 +1,352 @@
+//! A lossless reader and section editor for the AWS `config` and `credentials` files.
+//!
+//! Written by hand on purpose: every INI crate we looked at (rust-ini, configparser,
+//! ini-roundtrip-less forks) rewrites the whole file when saving and drops comments, blank
+//! lines, key order or CRLF line ends. The credentials file holds the person's long-term keys
+//! and other tools' profiles, so an edit here changes the lines of one section and copies
+//! every other byte through untouched.
+//!
+//! Syntax follows the AWS CLI (Python's `configparser` as botocore uses it): `[section]`
+//! headers (a trailing `#`/`;` comment allowed), `key = value` or `key: value` lines, full-line
+//! comments starting with `#` or `;`, indented continuation lines (nested `s3 =` settings), CRLF
+//! or LF line ends and an optional UTF-8 byte-order mark. Keys match case-insensitively.
+//! Values keep everything after the delimiter (AWS does not strip inline comments from values).
+
+use std::ops::Range;
+
+/// Why a file could not be read as INI: the 1-based line and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {problem}")]
+pub struct ParseError {
+    /// 1-based line number.
+    pub line: usize,
+    /// What is wrong, in words a person can act on.
+    pub problem: String,
+}
+
+/// One `key = value` line (with its continuation lines).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The key as written, trimmed.
+    pub key: String,
+    /// The value, trimmed; continuation lines are not part of it.
+    pub value: String,
+    /// Byte range of the line(s) in the document, line end included.
+    span: Range<usize>,
+}
+
+/// One `[name]` section and the lines up to the next header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// The text between the brackets, trimmed (`profile work`, `work`, `default`).
+    pub name: String,
+    /// The entries in file order.
+    pub entries: Vec<Entry>,
+    /// Byte range from the header's first byte to the start of the next header (or the end).
+    span: Range<usize>,
+}
+
+impl Section {
+    /// The value of the last entry called `key` (case-insensitive), as the AWS CLI reads it.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.key.eq_ignore_ascii_case(key))
+            .map(|e| e.value.as_str())
+    }
+}
+
+/// A parsed file that remembers where everything is, so edits touch only their lines.
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: String,
+    sections: Vec<Section>,
+    newline: &'static str,
+}
+
+/// The byte ranges of every line, each including its line end.
+fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let end = text[start..]
+            .find('\n')
+            .map_or(text.len(), |i| start + i + 1);
+        let range = start..end;
+        start = end;
+        Some(range)
+    })
+}
+
+/// A line without its `\n` or `\r\n`.
+fn content(line: &str) -> &str {
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    line.strip_suffix('\r').unwrap_or(line)
+}
+
+/// Parses a `[header]` line into the section name, if it is one.
+fn header_name(trimmed: &str) -> Option<Result<&str, String>> {
+    let inner = trimmed.strip_prefix('[')?;
+    let Some(close) = inner.find(']') else {
+        return Some(Err("a section header needs a closing `]`".into()));
+    };
+    let rest = inner[close + 1..].trim();
+    if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
+        return Some(Err(format!(
+            "unexpected text after the section header: `{rest}`"
+        )));
+    }
+    Some(Ok(inner[..close].trim()))
+}
+
+impl Document {
+    /// Parses `text`. Anything that is not a header, an entry, a comment, a blank line or a
+    /// continuation line is an error naming the line, like the AWS CLI's own parser.
+    pub fn parse(text: impl Into<String>) -> Result<Self, ParseError> {
+        let text = text.into();
+        let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+        let mut sections: Vec<Section> = Vec::new();
+        let mut newline = "\n";
+        let mut first_line = true;
+        for (index, range) in lines(&text[body_start..]).enumerate() {
+            let range = range.start + body_start..range.end + body_start;
+            let raw = &text[range.clone()];
+            if first_line && raw.ends_with("\r\n") {
+                newline = "\r\n";
+            }
+            first_line = false;
+            let line = content(raw);
+            let trimmed = line.trim();
+            let number = index + 1;
+            let err = |problem: String| ParseError {
+                line: number,
+                problem,
+            };
+            if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+                if let Some(section) = sections.last_mut() {
+                    section.span.end = range.end;
+                }
+                continue;
+            }
+            if let Some(name) = header_name(trimmed) {
+                let name = name.map_err(err)?;
+                if name.is_empty() {
+                    return Err(err("a section header needs a name, e.g. `[default]`".into()));
+                }
+                sections.push(Section {
+                    name: name.to_string(),
+                    entries: Vec::new(),
+                    span: range.start..range.end,
+                });
+                continue;
+            }
+            let Some(section) = sections.last_mut() else {
+                return Err(err(
+                    "a setting before the first `[section]` header: put it under a profile".into(),
+                ));
+            };
+            section.span.end = range.end;
+            let indented = line.starts_with([' ', '\t']);
+            if indented && let Some(last) = section.entries.last_mut() {
+                // A continuation (`s3 =` followed by indented sub-settings) belongs to its key.
+                last.span.end = range.end;
+                continue;
+            }
+            let Some(delimiter) = trimmed.find(['=', ':']) else {
+                return Err(err(format!(
+                    "expected `key = value`, a `[section]` header or a `#` comment, found `{}`",
+                    preview(trimmed)
+                )));
+            };
+            let key = trimmed[..delimiter].trim();
+            if key.is_empty() {
+                return Err(err("a setting needs a name before `=`".into()));
+            }
+            section.entries.push(Entry {
+                key: key.to_string(),
+                value: trimmed[delimiter + 1..].trim().to_string(),
+                span: range,
+            });
+        }
+        Ok(Document {
+            text,
+            sections,
+            newline,
+        })
+    }
+
+    /// The text as it is now.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Every section in file order (duplicates included).
+    pub fn sections(&self) -> &[Section] {
+        &self.sections
+    }
+
+    /// All sections called `name`, merged the way the AWS CLI reads them: later keys win.
+    pub fn get(&self, section: &str, key: &str) -> Option<&str> {
+        self.sections
+            .iter()
+            .rev()
+            .filter(|s| s.name == section)
+            .find_map(|s| s.get(key))
+    }
+
+    /// Whether a section called `name` exists.
+    pub fn has_section(&self, name: &str) -> bool {
+        self.sections.iter().any(|s| s.name == name)
+    }
+
+    /// Returns the text with section `name` holding `values` (set in the order given), and
+    /// without any key listed in `remove`. Existing keys are replaced in place; new keys go
+    /// right after the section's last setting; a missing section is appended at the end.
+    /// Duplicate sections of that name lose the keys being set, so a stale copy cannot
+    /// shadow the new value. Every byte outside those sections is copied unchanged.
+    pub fn upsert(
+        &self,
+        name: &str,
+        values: &[(&str, &str)],
+        remove: &[&str],
+    ) -> Result<String, ParseError> {
+        check_section_name(name)?;
+        for (key, value) in values {
+            check_entry(key, value)?;
+        }
+        let targets: Vec<&Section> = self.sections.iter().filter(|s| s.name == name).collect();
+        let newline = self.newline;
+        let line_for = |key: &str, value: &str| format!("{key} = {value}{newline}");
+        let Some(first) = targets.first() else {
+            let mut out = self.text.clone();
+            let body = self.text.trim_start_matches('\u{feff}');
+            if !body.trim().is_empty() {
+                if !out.ends_with('\n') {
+                    out.push_str(newline);
+                }
+                if !out.ends_with(&format!("{newline}{newline}")) {
+                    out.push_str(newline);
+                }
+            }
+            out.push_str(&format!("[{name}]{newline}"));
+            for (key, value) in values {
+                out.push_str(&line_for(key, value));
+            }
+            return Ok(out);
+        };
+        let is_set = |key: &str| values.iter().any(|(k, _)| k.eq_ignore_ascii_case(key));
+        let is_removed = |key: &str| remove.iter().any(|k| k.eq_ignore_ascii_case(key));
+
+        let mut out = String::with_capacity(self.text.len() + 256);
+        let mut cursor = 0;
+        for section in &targets {
+            let is_first = std::ptr::eq(*section, *first);
+            let mut written: Vec<&str> = Vec::new();
+            let mut insert_at = section.span.start
+                + self.text[section.span.clone()]
+                    .find('\n')
+                    .map_or(section.span.len(), |i| i + 1);
+            for entry in &section.entries {
+                out.push_str(&self.text[cursor..entry.span.start]);
+                cursor = entry.span.end;
+                let own = values
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(&entry.key));
+                match own {
+                    Some((key, value))
+                        if is_first && !written.iter().any(|w| w.eq_ignore_ascii_case(key)) =>
+                    {
+                        out.push_str(&line_for(key, value));
+                        written.push(key);
+                    }
+                    _ if is_set(&entry.key) || is_removed(&entry.key) => {}
+                    _ => out.push_str(&self.text[entry.span.clone()]),
+                }
+                insert_at = entry.span.end;
+            }
+            if is_first {
+                // Settings the section did not have yet go after its last setting, before
+                // any trailing blank lines or comments that separate it from the next one.
+                out.push_str(&self.text[cursor..insert_at.max(cursor)]);
+                cursor = insert_at.max(cursor);
+                if !out.ends_with('\n') && !out.is_empty() {
+                    out.push_str(newline);
+                }
+                for (key, value) in values {
+                    if !written.iter().any(|w| w.eq_ignore_ascii_case(key)) {
+                        out.push_str(&line_for(key, value));
+                    }
+                }
+            }
+        }
+        out.push_str(&self.text[cursor..]);
+        Ok(out)
+    }
+
+    /// Returns the text without the keys `remove` in every section called `name`; the header
+    /// and every other line stay. `None` when there was nothing to remove.
+    pub fn remove_keys(&self, name: &str, remove: &[&str]) -> Option<String> {
+        let mut out = String::with_capacity(self.text.len());
+        let mut cursor = 0;
+        let mut changed = false;
+        for section in self.sections.iter().filter(|s| s.name == name) {
+            for entry in &section.entries {
+                if remove.iter().any(|k| k.eq_ignore_ascii_case(&entry.key)) {
+                    out.push_str(&self.text[cursor..entry.span.start]);
+                    cursor = entry.span.end;
+                    changed = true;
+                }
+            }
+        }
+        out.push_str(&self.text[cursor..]);
+        changed.then_some(out)
+    }
+}
+
+fn preview(text: &str) -> String {
+    let mut short: String = text.chars().take(40).collect();
+    if short.len() < text.len() {
+        short.push('…');
+    }
+    short
+}
+
+fn check_section_name(name: &str) -> Result<(), ParseError> {
+    if name.is_empty()
+        || name != name.trim()
+        || name.contains([']', '[', '\n', '\r'])
+        || name.starts_with(['#', ';'])
+    {
+        return Err(ParseError {
+            line: 0,
+            problem: format!(
+                "`{}` cannot be a section name in an AWS file: use letters, digits, `-`, `_` or `.`",
+                name.escape_debug()
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn check_entry(key: &str, value: &str) -> Result<(), ParseError> {
+    let bad = |what: &str| ParseError {
+        line: 0,
+        problem: format!(
+            "the {what} of `{}` cannot be written to an AWS file",
+            key.escape_debug()
+        ),
+    };
+    if key.is_empty() || key.contains(['=', ':', '\n', '\r', '[']) || key != key.trim() {
+        return Err(bad("name"));
+    }
+    if value.contains(['\n', '\r']) || value != value.trim() {
+        return Err(bad("value"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

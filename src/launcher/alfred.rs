@@ -1,0 +1,282 @@
+//! `--format alfred`: Alfred's Script Filter JSON for `list`/`status`, and its Run Script JSON
+//! (`alfredworkflow`) for actions. Typed, so every field is spelled as Alfred documents it.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Command, Report};
+use crate::error::Error;
+use crate::expiry::{self, Status};
+use crate::profiles::Profile;
+
+/// A Script Filter response.
+#[derive(Serialize, Debug, Default)]
+pub struct ScriptFilter {
+    /// Re-run the script after this many seconds (0.1–5.0) while the window is open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rerun: Option<f64>,
+    /// Keep our order instead of Alfred's learned one.
+    pub skipknowledge: bool,
+    /// The rows.
+    pub items: Vec<Item>,
+}
+
+/// One row.
+#[derive(Serialize, Debug, Default)]
+pub struct Item {
+    /// Stable ID (not used for ordering since `skipknowledge` is set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
+    /// The main text.
+    pub title: String,
+    /// The line under it.
+    pub subtitle: String,
+    /// Passed to the next object on ↩.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arg: Option<String>,
+    /// Text put in the search field on ⇥.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub autocomplete: Option<String>,
+    /// Whether ↩ acts on the row.
+    pub valid: bool,
+    /// The row's icon.
+    pub icon: Icon,
+    /// ⌘C and Large Type texts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Text>,
+    /// Workflow variables set when the row is actioned.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub variables: BTreeMap<String, String>,
+    /// What the row does with a modifier key held.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mods: BTreeMap<&'static str, Modifier>,
+}
+
+/// An icon file relative to the workflow folder.
+#[derive(Serialize, Debug, Default)]
+pub struct Icon {
+    /// e.g. `icons/valid.png`.
+    pub path: String,
+}
+
+/// `text` of an item.
+#[derive(Serialize, Debug)]
+pub struct Text {
+    /// Copied with ⌘C.
+    pub copy: String,
+    /// Shown with ⌘L.
+    pub largetype: String,
+}
+
+/// A modifier's behaviour.
+#[derive(Serialize, Debug)]
+pub struct Modifier {
+    /// Passed on instead of the item's `arg`.
+    pub arg: String,
+    /// Shown while the key is held.
+    pub subtitle: String,
+    /// Whether the modified ↩ acts.
+    pub valid: bool,
+}
+
+/// The icon for a status.
+pub fn icon_for(status: Status) -> Icon {
+    Icon {
+        path: format!("icons/{}.png", status.as_str()),
+    }
+}
+
+fn error_icon() -> Icon {
+    Icon {
+        path: "icons/error.png".into(),
+    }
+}
+
+/// The row of one profile.
+pub fn profile_item(p: &Profile, now: jiff::Timestamp) -> Item {
+    let status_line = expiry::describe(p.status, p.expires_at, now);
+    let export = format!("export AWS_PROFILE={}", super::shell_word(&p.name));
+    if let Some(hint) = p.setup_hint() {
+        return Item {
+            uid: Some(p.name.clone()),
+            title: p.name.clone(),
+            subtitle: format!("{status_line} · needs setup: run {hint} in a terminal"),
+            autocomplete: Some(p.name.clone()),
+            valid: false,
+            icon: icon_for(p.status),
+            text: Some(Text {
+                copy: hint.clone(),
+                largetype: hint,
+            }),
+            ..Item::default()
+        };
+    }
+    let action = match p.status {
+        Status::Valid => "↩ to refresh",
+        Status::Expiring => "↩ to refresh now",
+        Status::Expired | Status::NoSession => "↩ to log in",
+    };
+    let mut mods = BTreeMap::new();
+    mods.insert(
+        "cmd",
+        Modifier {
+            arg: export.clone(),
+            subtitle: format!("Copy {export}"),
+            valid: true,
+        },
+    );
+    mods.insert(
+        "alt",
+        Modifier {
+            arg: p.name.clone(),
+            subtitle: format!("Log out of {} (remove its session keys)", p.name),
+            valid: true,
+        },
+    );
+    mods.insert(
+        "ctrl",
+        Modifier {
+            arg: format!("{}: {status_line}", p.name),
+            subtitle: "Show status in Large Type".into(),
+            valid: true,
+        },
+    );
+    Item {
+        uid: Some(p.name.clone()),
+        title: p.name.clone(),
+        subtitle: format!("{status_line} · {action}"),
+        arg: Some(p.name.clone()),
+        autocomplete: Some(p.name.clone()),
+        valid: true,
+        icon: icon_for(p.status),
+        text: Some(Text {
+            copy: export,
+            largetype: format!("{}: {status_line}", p.name),
+        }),
+        variables: BTreeMap::from([("profile".to_string(), p.name.clone())]),
+        mods,
+    }
+}
+
+/// The Script Filter for a list of profiles.
+pub fn list(profiles: &[Profile], now: jiff::Timestamp) -> ScriptFilter {
+    let counting = |s: Status| profiles.iter().any(|p| p.status == s);
+    let rerun = if counting(Status::Expiring) {
+        Some(1.0)
+    } else if counting(Status::Valid) {
+        Some(5.0)
+    } else {
+        None
+    };
+    let mut items: Vec<Item> = profiles.iter().map(|p| profile_item(p, now)).collect();
+    if items.is_empty() {
+        items.push(Item {
+            title: "No MFA profiles found".into(),
+            subtitle: "Add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME".into(),
+            valid: false,
+            icon: error_icon(),
+            ..Item::default()
+        });
+    }
+    ScriptFilter {
+        rerun,
+        skipknowledge: true,
+        items,
+    }
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "{}".into()) + "\n"
+}
+
+/// Run Script output: `{"alfredworkflow": {"arg": …, "variables": {…}}}`.
+fn action(arg: String, variables: BTreeMap<&str, String>) -> String {
+    to_json(&serde_json::json!({ "alfredworkflow": { "arg": arg, "variables": variables } }))
+}
+
+pub(super) fn render(report: &Report<'_>) -> String {
+    let ok = |title: &str, profile: &str, arg: String| {
+        action(
+            arg,
+            BTreeMap::from([
+                ("awsmfa_ok", "1".to_string()),
+                ("awsmfa_title", title.to_string()),
+                ("awsmfa_profile", profile.to_string()),
+                ("awsmfa_error_kind", String::new()),
+                ("awsmfa_retryable", "0".to_string()),
+            ]),
+        )
+    };
+    match report {
+        Report::List { profiles, now } => to_json(&list(profiles, *now)),
+        Report::Status { profile, now } => to_json(&list(std::slice::from_ref(*profile), *now)),
+        Report::LoggedIn {
+            profile,
+            expires_at,
+            now,
+        } => ok(
+            "AWS session refreshed",
+            profile,
+            format!(
+                "{profile}: {}",
+                super::text::logged_in_line(*expires_at, *now)
+            ),
+        ),
+        Report::LoggedOut { profile, removed } => ok(
+            "AWS session removed",
+            profile,
+            if *removed {
+                format!("{profile}: logged out")
+            } else {
+                format!("{profile}: there was no session to remove")
+            },
+        ),
+        Report::SetUp { profile, done } => ok(
+            "awsmfa set up",
+            profile,
+            format!("{profile}: {}", done.join("; ")),
+        ),
+    }
+}
+
+pub(super) fn render_error(command: Command, profile: Option<&str>, error: &Error) -> String {
+    match command {
+        Command::List => to_json(&ScriptFilter {
+            rerun: None,
+            skipknowledge: true,
+            items: vec![Item {
+                title: error.message().to_string(),
+                subtitle: format!("awsmfa could not list the profiles ({})", error.kind()),
+                valid: false,
+                icon: error_icon(),
+                text: Some(Text {
+                    copy: error.message().to_string(),
+                    largetype: error.message().to_string(),
+                }),
+                ..Item::default()
+            }],
+        }),
+        Command::Login | Command::Logout | Command::Setup => action(
+            error.message().to_string(),
+            BTreeMap::from([
+                ("awsmfa_ok", "0".to_string()),
+                (
+                    "awsmfa_title",
+                    match command {
+                        Command::Logout => "AWS logout failed",
+                        Command::Setup => "awsmfa setup failed",
+                        _ => "AWS login failed",
+                    }
+                    .to_string(),
+                ),
+                ("awsmfa_profile", profile.unwrap_or_default().to_string()),
+                ("awsmfa_error_kind", error.kind().to_string()),
+                (
+                    "awsmfa_retryable",
+                    if error.is_retryable() { "1" } else { "0" }.to_string(),
+                ),
+            ]),
+        ),
+    }
+}

@@ -1,0 +1,85 @@
+//! `--format json`: the stable JSON the Raycast extension and scripts read (fields documented
+//! in the README).
+
+use serde::Serialize;
+use serde_json::json;
+
+use super::Report;
+use crate::error::Error;
+use crate::expiry;
+use crate::profiles::Profile;
+
+/// One profile as JSON.
+#[derive(Serialize)]
+struct ProfileJson<'a> {
+    name: &'a str,
+    status: &'static str,
+    expires_at: Option<String>,
+    seconds_left: Option<i64>,
+    source_profile: &'a str,
+    region: Option<&'a str>,
+    role_arn: Option<&'a str>,
+    needs_setup: bool,
+    setup_hint: Option<String>,
+}
+
+fn profile_json(p: &Profile) -> ProfileJson<'_> {
+    ProfileJson {
+        name: &p.name,
+        status: p.status.as_str(),
+        expires_at: p.expires_at.map(expiry::format),
+        seconds_left: p.seconds_left,
+        source_profile: &p.source_profile,
+        region: p.region.as_deref(),
+        role_arn: p.role_arn.as_deref(),
+        needs_setup: p.needs_setup(),
+        setup_hint: p.setup_hint(),
+    }
+}
+
+pub(super) fn render(report: &Report<'_>) -> String {
+    #[derive(Serialize)]
+    struct List<'a> {
+        profiles: Vec<ProfileJson<'a>>,
+    }
+    let text = match report {
+        Report::List { profiles, .. } => serde_json::to_string(&List {
+            profiles: profiles.iter().map(profile_json).collect(),
+        }),
+        Report::Status { profile, .. } => serde_json::to_string(&profile_json(profile)),
+        _ => Ok(render_value(report).to_string()),
+    };
+    text.unwrap_or_else(|_| "{}".into()) + "\n"
+}
+
+/// The reports whose field order does not matter to anyone.
+fn render_value(report: &Report<'_>) -> serde_json::Value {
+    match report {
+        Report::List { .. } | Report::Status { .. } => serde_json::Value::Null,
+        Report::LoggedIn {
+            profile,
+            expires_at,
+            now,
+        } => json!({
+            "profile": profile,
+            "expires_at": expiry::format(*expires_at),
+            "seconds_left": expires_at.as_second() - now.as_second(),
+        }),
+        Report::LoggedOut { profile, removed } => {
+            json!({ "profile": profile, "logged_out": true, "had_session": removed })
+        }
+        Report::SetUp { profile, done } => json!({ "profile": profile, "done": done }),
+    }
+}
+
+pub(super) fn render_error(error: &Error) -> String {
+    json!({
+        "error": {
+            "kind": error.kind(),
+            "message": error.message(),
+            "retryable": error.is_retryable(),
+        }
+    })
+    .to_string()
+        + "\n"
+}

@@ -1,0 +1,31 @@
+//! The `awsmfa` binary: parses arguments, builds the real adapters (environment, clock,
+//! OS keychain, stderr progress), runs the command and turns its outcome into output and an
+//! exit code.
+
+use std::io::Write;
+
+use clap::Parser;
+
+use awsmfa::cli::Cli;
+use awsmfa::commands::{Context, Stderr};
+use awsmfa::keychain::OsKeychain;
+use awsmfa::paths::Env;
+
+fn main() {
+    let cli = Cli::parse();
+    let keychain = OsKeychain;
+    let ctx = Context {
+        env: Env::from_process(),
+        now: jiff::Timestamp::now(),
+        keychain: &keychain,
+        progress: &Stderr,
+    };
+    let outcome = awsmfa::run(cli.command, &ctx);
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(outcome.stdout.as_bytes());
+    let _ = stdout.flush();
+    if let Some(line) = outcome.stderr {
+        eprintln!("{line}");
+    }
+    std::process::exit(outcome.exit_code);
+}

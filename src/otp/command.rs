@@ -1,0 +1,177 @@
+//! `mfa_process`: a command from `~/.aws/config` that prints the one-time code (aws-vault's
+//! key). Like aws-vault, it runs through `/bin/sh -c`, since it is the person's own command
+//! line; the code only ever travels through its stdout.
+
+use std::io::Read;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use super::{CODE_TIMEOUT, CodeSource, check_code};
+use crate::error::{Error, Result, exit};
+
+/// The `mfa_process` of a profile.
+pub struct MfaProcess {
+    command: String,
+    profile: String,
+}
+
+impl MfaProcess {
+    /// The command line as written in the config file.
+    pub fn new(command: String, profile: String) -> Self {
+        MfaProcess { command, profile }
+    }
+
+    fn failed(&self, why: &str) -> Error {
+        Error::new(
+            "code_command_failed",
+            exit::CODE,
+            format!(
+                "mfa_process of {} {why}: run it in a terminal to see why, or fix it in [profile {}] of ~/.aws/config",
+                self.profile, self.profile
+            ),
+        )
+    }
+}
+
+impl CodeSource for MfaProcess {
+    fn progress(&self) -> &'static str {
+        "Running mfa_process for the code…"
+    }
+
+    fn is_time_based(&self) -> bool {
+        true
+    }
+
+    fn fetch(&self) -> Result<String> {
+        let output = run(
+            Command::new("/bin/sh").arg("-c").arg(&self.command),
+            CODE_TIMEOUT,
+        )
+        .map_err(|e| match e {
+            RunError::Start(err) => self.failed(&format!("could not start ({err})")),
+            RunError::Timeout => self.failed(&format!(
+                "did not finish within {} s",
+                CODE_TIMEOUT.as_secs()
+            )),
+        })?;
+        if output.status != Some(0) {
+            let stderr = output.stderr.lines().rev().find(|l| !l.trim().is_empty());
+            let why = match (output.status, stderr) {
+                (Some(code), Some(line)) => format!("exited with status {code}: {}", line.trim()),
+                (Some(code), None) => format!("exited with status {code}"),
+                (None, _) => "was killed by a signal".to_string(),
+            };
+            return Err(self.failed(&why));
+        }
+        let code = output.stdout.trim().to_string();
+        check_code(&code).map_err(|_| self.failed("did not print a 6-digit code"))?;
+        Ok(code)
+    }
+}
+
+/// What a finished child printed.
+pub struct Output {
+    /// The exit code; `None` when a signal ended it.
+    pub status: Option<i32>,
+    /// Its stdout, lossily decoded.
+    pub stdout: String,
+    /// Its stderr, lossily decoded.
+    pub stderr: String,
+}
+
+/// Why a child gave no output.
+pub enum RunError {
+    /// It could not be started.
+    Start(std::io::Error),
+    /// It ran past the timeout and was killed.
+    Timeout,
+}
+
+/// Runs `command` with stdin closed, collecting stdout and stderr on their own threads (so
+/// a chatty child cannot deadlock on a full pipe), killing it after `timeout`.
+pub fn run(command: &mut Command, timeout: Duration) -> Result<Output, RunError> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(RunError::Start)?;
+    let collect = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            String::from_utf8_lossy(&bytes).into_owned()
+        })
+    };
+    let stdout = collect(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = collect(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let deadline = Instant::now() + timeout;
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RunError::Timeout);
+            }
+        }
+    };
+    Ok(Output {
+        status: status.code(),
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fetch(command: &str) -> Result<String> {
+        MfaProcess::new(command.into(), "work".into()).fetch()
+    }
+
+    #[test]
+    fn reads_the_code_from_stdout() {
+        assert_eq!(fetch("echo 654321").unwrap(), "654321");
+        assert_eq!(fetch("printf '  111222\\n\\n'").unwrap(), "111222");
+    }
+
+    #[test]
+    fn failures_name_the_profile_and_never_echo_output() {
+        let err = fetch("echo 'vault sealed' >&2; exit 3").unwrap_err();
+        assert_eq!(err.kind(), "code_command_failed");
+        assert!(
+            err.message().contains("exited with status 3: vault sealed"),
+            "{}",
+            err.message()
+        );
+        let err = fetch("echo hunter2-secret").unwrap_err();
+        assert!(err.message().contains("did not print a 6-digit code"));
+        assert!(!err.message().contains("hunter2"));
+    }
+
+    #[test]
+    fn a_hanging_child_is_killed() {
+        let started = Instant::now();
+        let result = run(
+            Command::new("/bin/sh").arg("-c").arg("sleep 30"),
+            Duration::from_millis(200),
+        );
+        assert!(matches!(result, Err(RunError::Timeout)));
+        assert!(started.elapsed() < Duration::from_secs(20));
+    }
+}

@@ -1,0 +1,405 @@
+//! Finds the MFA-managed session profiles in `~/.aws/config` and `~/.aws/credentials`.
+//!
+//! A session profile `NAME` is the one other tools use; its long-term keys live in a source
+//! profile: `awsmfa_source_profile` in `[profile NAME]`, else `NAME-mfa`, else
+//! `NAME-long-term` (aws-mfa's convention). Only names with such a source are listed; the
+//! source profiles themselves are not.
+
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+
+use crate::error::{Error, Result};
+use crate::expiry::{self, Status};
+use crate::ini::Document;
+use crate::paths::{self, Env};
+
+/// Suffixes that mark a source profile, in the order they are tried.
+pub const SOURCE_SUFFIXES: [&str; 2] = ["-mfa", "-long-term"];
+
+/// Both AWS files, parsed.
+#[derive(Debug, Clone)]
+pub struct AwsFiles {
+    /// `~/.aws/config` (empty when it does not exist).
+    pub config: Document,
+    /// `~/.aws/credentials` (empty when it does not exist).
+    pub credentials: Document,
+    /// Where the config file is.
+    pub config_path: PathBuf,
+    /// Where the credentials file is.
+    pub credentials_path: PathBuf,
+}
+
+/// Reads a file that may not exist; `None` when it does not.
+pub fn read_optional(env: &Env, path: &Path) -> Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            Error::config(
+                "config_invalid",
+                format!(
+                    "{} is not UTF-8 text: save it as UTF-8 (it may be in another encoding or damaged)",
+                    paths::display(env, path)
+                ),
+            )
+        }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(Error::io(format!("cannot read {}", paths::display(env, path)), &err)),
+    }
+}
+
+/// Parses one AWS file, naming the file and line in the error.
+pub fn parse_file(env: &Env, path: &Path, text: String) -> Result<Document> {
+    Document::parse(text).map_err(|err| {
+        Error::config(
+            "config_invalid",
+            format!(
+                "{} {err}: fix that line and try again",
+                paths::display(env, path)
+            ),
+        )
+    })
+}
+
+impl AwsFiles {
+    /// Reads both files; a missing file reads as empty.
+    pub fn load(env: &Env) -> Result<Self> {
+        let config_path = env.config_file()?;
+        let credentials_path = env.credentials_file()?;
+        let config = read_optional(env, &config_path)?.unwrap_or_default();
+        let credentials = read_optional(env, &credentials_path)?.unwrap_or_default();
+        Ok(AwsFiles {
+            config: parse_file(env, &config_path, config)?,
+            credentials: parse_file(env, &credentials_path, credentials)?,
+            config_path,
+            credentials_path,
+        })
+    }
+
+    /// A key of `[profile NAME]` (or `[default]`) in the config file.
+    pub fn config_value(&self, profile: &str, key: &str) -> Option<&str> {
+        self.config
+            .get(&config_section(profile), key)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// A key of `[NAME]` in the credentials file.
+    pub fn credentials_value(&self, profile: &str, key: &str) -> Option<&str> {
+        self.credentials.get(profile, key).filter(|v| !v.is_empty())
+    }
+
+    fn has_long_term_keys(&self, profile: &str) -> bool {
+        self.credentials_value(profile, "aws_access_key_id")
+            .is_some()
+            && self
+                .credentials_value(profile, "aws_secret_access_key")
+                .is_some()
+    }
+
+    /// The source profile for `name`, if one with keys exists.
+    pub fn source_of(&self, name: &str) -> Option<String> {
+        if let Some(explicit) = self.config_value(name, "awsmfa_source_profile") {
+            return Some(explicit.to_string());
+        }
+        SOURCE_SUFFIXES
+            .iter()
+            .map(|suffix| format!("{name}{suffix}"))
+            .find(|candidate| self.has_long_term_keys(candidate))
+    }
+
+    /// Every MFA-managed session profile, sorted by name.
+    pub fn session_profiles(&self, now: Timestamp) -> Vec<Profile> {
+        let mut names: Vec<String> = Vec::new();
+        let mut add = |name: &str| {
+            if !name.is_empty() && !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        };
+        for section in self.credentials.sections() {
+            for suffix in SOURCE_SUFFIXES {
+                if let Some(base) = section.name.strip_suffix(suffix) {
+                    add(base);
+                }
+            }
+        }
+        for section in self.config.sections() {
+            if let Some(name) = profile_name_of_config_section(&section.name)
+                && section.get("awsmfa_source_profile").is_some()
+            {
+                add(name);
+            }
+        }
+        let sources: Vec<String> = names.iter().filter_map(|n| self.source_of(n)).collect();
+        let mut profiles: Vec<Profile> = names
+            .iter()
+            .filter(|name| !sources.contains(name))
+            .filter_map(|name| self.profile(name, now))
+            .collect();
+        profiles.sort_by(|a, b| a.name.cmp(&b.name));
+        profiles
+    }
+
+    /// The session profile `name`, if it is MFA-managed (has a source profile).
+    pub fn profile(&self, name: &str, now: Timestamp) -> Option<Profile> {
+        let source = self.source_of(name)?;
+        let expires_at = self.session_expiry(name);
+        let has_keys = self.credentials_value(name, "aws_session_token").is_some()
+            || self.credentials_value(name, "aws_access_key_id").is_some();
+        let (status, seconds_left) = expiry::status(expires_at.filter(|_| has_keys), now);
+        let get = |key: &str| {
+            self.config_value(name, key)
+                .or_else(|| self.config_value(&source, key))
+                .map(str::to_string)
+        };
+        Some(Profile {
+            name: name.to_string(),
+            region: get("region"),
+            mfa_serial: get("mfa_serial").or_else(|| {
+                self.credentials_value(&source, "aws_mfa_device")
+                    .map(str::to_string)
+            }),
+            role_arn: self
+                .config_value(name, "awsmfa_role_arn")
+                .or_else(|| self.config_value(name, "role_arn"))
+                .map(str::to_string),
+            duration: self
+                .config_value(name, "awsmfa_duration")
+                .map(str::to_string),
+            duration_seconds: self
+                .config_value(name, "duration_seconds")
+                .map(str::to_string),
+            mfa_process: get("mfa_process"),
+            op_item: self
+                .config_value(name, "awsmfa_op_item")
+                .map(str::to_string),
+            op_vault: self
+                .config_value(name, "awsmfa_op_vault")
+                .map(str::to_string),
+            op_account: self
+                .config_value(name, "awsmfa_op_account")
+                .map(str::to_string),
+            source_profile_has_keys: self.has_long_term_keys(&source),
+            source_profile: source,
+            expires_at: if has_keys { expires_at } else { None },
+            status,
+            seconds_left,
+        })
+    }
+
+    fn session_expiry(&self, name: &str) -> Option<Timestamp> {
+        std::iter::once(expiry::EXPIRY_KEY)
+            .chain(expiry::OTHER_EXPIRY_KEYS)
+            .find_map(|key| self.credentials_value(name, key).and_then(expiry::parse))
+    }
+
+    /// Every profile name in either file, for "which profiles do exist" messages.
+    pub fn all_profile_names(&self) -> Vec<String> {
+        let mut names: Vec<String> =
+            self.credentials
+                .sections()
+                .iter()
+                .map(|s| s.name.clone())
+                .chain(
+                    self.config.sections().iter().filter_map(|s| {
+                        profile_name_of_config_section(&s.name).map(str::to_string)
+                    }),
+                )
+                .collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// Looks a session profile up, or explains what exists instead.
+    pub fn require(&self, env: &Env, name: &str, now: Timestamp) -> Result<Profile> {
+        if let Some(profile) = self.profile(name, now) {
+            return Ok(profile);
+        }
+        let managed: Vec<String> = self
+            .session_profiles(now)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        let creds = paths::display(env, &self.credentials_path);
+        if self.all_profile_names().iter().any(|n| n == name) {
+            return Err(Error::config(
+                "not_mfa_profile",
+                format!(
+                    "{name} has no source profile with long-term keys: add [{name}-mfa] with aws_access_key_id and aws_secret_access_key to {creds}, or set awsmfa_source_profile in [profile {name}]"
+                ),
+            ));
+        }
+        let known = if managed.is_empty() {
+            format!(
+                "there are no MFA profiles yet: add [{name}-mfa] with your long-term keys to {creds}"
+            )
+        } else {
+            format!("MFA profiles: {}", managed.join(", "))
+        };
+        Err(Error::config(
+            "profile_not_found",
+            format!("no profile called {name}: {known}"),
+        ))
+    }
+}
+
+/// The config-file section that holds a profile's settings.
+pub fn config_section(profile: &str) -> String {
+    if profile == "default" {
+        "default".to_string()
+    } else {
+        format!("profile {profile}")
+    }
+}
+
+/// `profile work` → `work`, `default` → `default`; other section kinds → `None`.
+fn profile_name_of_config_section(section: &str) -> Option<&str> {
+    if section == "default" {
+        return Some("default");
+    }
+    section
+        .strip_prefix("profile")
+        .filter(|rest| rest.starts_with([' ', '\t']))
+        .map(str::trim)
+}
+
+/// A session profile and what awsmfa knows about it without asking anything but the files.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Profile {
+    /// The session profile's name.
+    pub name: String,
+    /// The profile holding the long-term keys.
+    pub source_profile: String,
+    /// Whether the source profile has both long-term keys.
+    pub source_profile_has_keys: bool,
+    /// `region`.
+    pub region: Option<String>,
+    /// `mfa_serial` (or aws-mfa's `aws_mfa_device` in the source section).
+    pub mfa_serial: Option<String>,
+    /// `awsmfa_role_arn` or `role_arn`: assume this role instead of GetSessionToken.
+    pub role_arn: Option<String>,
+    /// `awsmfa_duration`.
+    pub duration: Option<String>,
+    /// `duration_seconds` (the AWS CLI's key for role sessions).
+    pub duration_seconds: Option<String>,
+    /// `mfa_process`: a command that prints the code (aws-vault's key).
+    pub mfa_process: Option<String>,
+    /// `awsmfa_op_item`: the 1Password item with the one-time password.
+    pub op_item: Option<String>,
+    /// `awsmfa_op_vault`.
+    pub op_vault: Option<String>,
+    /// `awsmfa_op_account`.
+    pub op_account: Option<String>,
+    /// The recorded expiry of the session keys.
+    pub expires_at: Option<Timestamp>,
+    /// Status at `now`.
+    pub status: Status,
+    /// Seconds left at `now` (negative once expired).
+    pub seconds_left: Option<i64>,
+}
+
+impl Profile {
+    /// Whether no way to get a one-time code is configured.
+    pub fn needs_setup(&self) -> bool {
+        self.op_item.is_none() && self.mfa_process.is_none()
+    }
+
+    /// The command that sets the profile up, when it needs it.
+    pub fn setup_hint(&self) -> Option<String> {
+        self.needs_setup().then(|| {
+            format!(
+                "awsmfa setup {} --op-item \"ITEM\"",
+                crate::launcher::shell_word(&self.name)
+            )
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files(config: &str, credentials: &str) -> AwsFiles {
+        AwsFiles {
+            config: Document::parse(config).unwrap(),
+            credentials: Document::parse(credentials).unwrap(),
+            config_path: "/h/.aws/config".into(),
+            credentials_path: "/h/.aws/credentials".into(),
+        }
+    }
+
+    const NOW: &str = "2026-11-25T10:00:00Z";
+
+    fn names(f: &AwsFiles) -> Vec<String> {
+        f.session_profiles(NOW.parse().unwrap())
+            .into_iter()
+            .map(|p| p.name)
+            .collect()
+    }
+
+    #[test]
+    fn finds_sessions_by_every_source_convention_and_hides_sources() {
+        let f = files(
+            "[profile custom]\nawsmfa_source_profile = keys\n[sso-session corp]\nsso_region = x\n",
+            "[work-mfa]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n\
+             [old-long-term]\naws_access_key_id = AKIA2\naws_secret_access_key = s\n\
+             [keys]\naws_access_key_id = AKIA3\naws_secret_access_key = s\n\
+             [half-mfa]\naws_access_key_id = AKIA4\n\
+             [plain]\naws_access_key_id = AKIA5\naws_secret_access_key = s\n",
+        );
+        assert_eq!(names(&f), ["custom", "old", "work"]);
+        let custom = f.profile("custom", NOW.parse().unwrap()).unwrap();
+        assert_eq!(custom.source_profile, "keys");
+    }
+
+    #[test]
+    fn settings_come_from_the_session_then_the_source_profile() {
+        let f = files(
+            "[profile work]\nregion = eu-west-1\nawsmfa_op_item = AWS work\n\
+             [profile work-mfa]\nmfa_serial = arn:aws:iam::1:mfa/me\nregion = us-east-2\n",
+            "[work-mfa]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n\
+             [work]\naws_access_key_id = ASIA1\naws_secret_access_key = s\naws_session_token = t\n\
+             x_security_token_expires = 2026-11-25T18:42:00Z\n",
+        );
+        let p = f.profile("work", NOW.parse().unwrap()).unwrap();
+        assert_eq!(p.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(p.mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/me"));
+        assert_eq!(p.status, Status::Valid);
+        assert_eq!(p.seconds_left, Some(31_320));
+        assert!(!p.needs_setup());
+    }
+
+    #[test]
+    fn reads_aws_mfa_files_as_aws_mfa_writes_them() {
+        let f = files(
+            "",
+            "[dev-long-term]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n\
+             aws_mfa_device = arn:aws:iam::1:mfa/dev\n\
+             [dev]\nassumed_role = False\naws_access_key_id = ASIA\naws_secret_access_key = s\n\
+             aws_session_token = t\naws_security_token = t\nexpiration = 2026-11-25 08:00:00\n",
+        );
+        let p = f.profile("dev", NOW.parse().unwrap()).unwrap();
+        assert_eq!(p.mfa_serial.as_deref(), Some("arn:aws:iam::1:mfa/dev"));
+        assert_eq!(p.status, Status::Expired);
+        assert!(p.needs_setup());
+        assert_eq!(
+            p.setup_hint().unwrap(),
+            "awsmfa setup dev --op-item \"ITEM\""
+        );
+    }
+
+    #[test]
+    fn require_says_which_profiles_exist() {
+        let f = files(
+            "",
+            "[work-mfa]\naws_access_key_id = A\naws_secret_access_key = s\n[plain]\na = b\n",
+        );
+        let env = Env::default();
+        let now = NOW.parse().unwrap();
+        let err = f.require(&env, "nope", now).unwrap_err();
+        assert_eq!(err.kind(), "profile_not_found");
+        assert_eq!(err.message(), "no profile called nope: MFA profiles: work");
+        let err = f.require(&env, "plain", now).unwrap_err();
+        assert_eq!(err.kind(), "not_mfa_profile");
+        assert!(err.message().contains("[plain-mfa]"), "{}", err.message());
+    }
+}

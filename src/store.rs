@@ -1,0 +1,244 @@
+//! Safe in-place edits of the person's AWS files.
+//!
+//! An edit takes an exclusive lock on the file's folder, re-reads the file under it (so a
+//! change another process made meanwhile is kept), computes the new text, writes it to a new
+//! temporary file in the same folder, fsyncs
+//! it, renames it over the file and fsyncs the folder. A symlinked file is edited at its
+//! target. The file is always left owner-only (0600). On any error before the rename the file is untouched and the temporary file is
+//! removed; a temporary file left by a killed process is never read and is swept up by the
+//! next edit.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::paths::{self, Env};
+
+/// Marks awsmfa's temporary files: `.credentials.awsmfa-<pid>-<n>.tmp`.
+const TMP_MARK: &str = ".awsmfa-";
+
+/// Follows symlinks to the file that is really edited (the path itself when it does not
+/// exist yet).
+fn resolve(path: &Path) -> Result<PathBuf, std::io::Error> {
+    match fs::canonicalize(path) {
+        Ok(p) => Ok(p),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            // A dangling symlink is edited at its target, like a text editor would.
+            match fs::read_link(path) {
+                Ok(target) if target.is_absolute() => Ok(target),
+                Ok(target) => Ok(path.parent().unwrap_or(Path::new(".")).join(target)),
+                Err(_) => Ok(path.to_path_buf()),
+            }
+        }
+        Err(err) => Err(err),
+    }
+}
+
+/// Holds the folder lock for the duration of an edit.
+struct FolderLock(File);
+
+impl FolderLock {
+    fn take(dir: &Path) -> Result<Self, std::io::Error> {
+        let folder = File::open(dir)?;
+        folder.lock()?;
+        Ok(FolderLock(folder))
+    }
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+/// Edits `path` atomically: `edit` gets the current text (`None` when the file does not
+/// exist) and returns the new text, or `None` to leave the file as it is. Returns whether
+/// the file changed.
+pub fn edit<F>(env: &Env, path: &Path, edit: F) -> Result<bool>
+where
+    F: FnOnce(Option<&str>) -> Result<Option<String>>,
+{
+    let shown = paths::display(env, path);
+    let target = resolve(path).map_err(|e| Error::io(format!("cannot open {shown}"), &e))?;
+    let dir = target
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    if !dir.exists() {
+        fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(&dir)
+            .map_err(|e| Error::io(format!("cannot create {}", paths::display(env, &dir)), &e))?;
+    }
+    if target.is_dir() {
+        return Err(Error::config(
+            "config_invalid",
+            format!("{shown} is a folder, not a file: move it away and try again"),
+        ));
+    }
+    let _lock = FolderLock::take(&dir)
+        .map_err(|e| Error::io(format!("cannot lock the folder of {shown}"), &e))?;
+    sweep_stale_temporaries(&dir, &target);
+
+    let old = crate::profiles::read_optional(env, &target)?;
+    // Owner-only, always: a group- or world-readable mode is tightened, never kept.
+    let mode = match fs::metadata(&target) {
+        Ok(meta) => (meta.permissions().mode() & 0o700) | 0o600,
+        Err(_) => 0o600,
+    };
+    let Some(new) = edit(old.as_deref())? else {
+        return Ok(false);
+    };
+    if old.as_deref() == Some(new.as_str()) {
+        return Ok(false);
+    }
+    let tmp = temporary_path(&target);
+    let written = write_new(&tmp, new.as_bytes(), mode).and_then(|()| fs::rename(&tmp, &target));
+    if let Err(err) = written {
+        let _ = fs::remove_file(&tmp);
+        return Err(Error::io(
+            format!("cannot write {shown} (it was left as it was)"),
+            &err,
+        ));
+    }
+    if let Ok(folder) = File::open(&dir) {
+        let _ = folder.sync_all();
+    }
+    Ok(true)
+}
+
+fn temporary_path(target: &Path) -> PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    target.with_file_name(format!(".{name}{TMP_MARK}{}-{n}.tmp", std::process::id()))
+}
+
+fn write_new(tmp: &Path, bytes: &[u8], mode: u32) -> Result<(), std::io::Error> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(tmp)?;
+    file.write_all(bytes)?;
+    // Set explicitly: the umask must not decide the mode of a file holding keys.
+    file.set_permissions(fs::Permissions::from_mode(mode))?;
+    file.sync_all()
+}
+
+/// Removes temporary files of `target` left by an awsmfa that was killed mid-write. Safe:
+/// the caller holds the folder lock, so no live awsmfa is writing one.
+fn sweep_stale_temporaries(dir: &Path, target: &Path) {
+    let Some(name) = target.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let prefix = format!(".{name}{TMP_MARK}");
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        if file.starts_with(&prefix) && file.ends_with(".tmp") {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_for(dir: &Path) -> Env {
+        Env {
+            home: Some(dir.to_path_buf()),
+            ..Env::default()
+        }
+    }
+
+    #[test]
+    fn creates_a_missing_file_and_folder_with_private_modes() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join(".aws/credentials");
+        let changed = edit(&env_for(home.path()), &path, |old| {
+            assert!(old.is_none());
+            Ok(Some("[a]\nk = v\n".into()))
+        })
+        .unwrap();
+        assert!(changed);
+        assert_eq!(fs::read_to_string(&path).unwrap(), "[a]\nk = v\n");
+        assert_eq!(
+            fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let dir_mode = fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(dir_mode & 0o777, 0o700);
+    }
+
+    #[test]
+    fn tightens_the_mode_and_edits_through_a_symlink() {
+        let home = tempfile::tempdir().unwrap();
+        let real = home.path().join("real-credentials");
+        fs::write(&real, "old").unwrap();
+        fs::set_permissions(&real, fs::Permissions::from_mode(0o640)).unwrap();
+        let link = home.path().join("credentials");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        edit(&env_for(home.path()), &link, |_| Ok(Some("new".into()))).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(fs::read_to_string(&real).unwrap(), "new");
+        assert_eq!(
+            fs::metadata(&real).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+
+    #[test]
+    fn a_failing_edit_changes_nothing_and_leaves_no_temporary_file() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join("credentials");
+        fs::write(&path, "keep me").unwrap();
+        let err = edit(&env_for(home.path()), &path, |_| {
+            Err(Error::config("config_invalid", "no"))
+        })
+        .unwrap_err();
+        assert_eq!(err.kind(), "config_invalid");
+        assert_eq!(fs::read_to_string(&path).unwrap(), "keep me");
+        assert_eq!(fs::read_dir(home.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn sweeps_temporaries_left_by_a_killed_writer() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join("credentials");
+        fs::write(&path, "a").unwrap();
+        let stale = home.path().join(".credentials.awsmfa-999-0.tmp");
+        fs::write(&stale, "half").unwrap();
+        edit(&env_for(home.path()), &path, |_| Ok(Some("b".into()))).unwrap();
+        assert!(!stale.exists());
+        assert_eq!(fs::read_to_string(&path).unwrap(), "b");
+    }
+
+    #[test]
+    fn refuses_a_folder_where_the_file_should_be() {
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join("credentials");
+        fs::create_dir(&path).unwrap();
+        let err = edit(&env_for(home.path()), &path, |_| Ok(Some("x".into()))).unwrap_err();
+        assert!(err.message().contains("is a folder"), "{}", err.message());
+    }
+}
