@@ -100,6 +100,25 @@ pub fn format(ts: Timestamp) -> String {
         .to_string()
 }
 
+/// The clock, read once per command, and the time zone times are shown in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clock {
+    /// Now.
+    pub now: Timestamp,
+    /// The zone for wall-clock times (`expires 18:42`).
+    pub tz: jiff::tz::TimeZone,
+}
+
+impl Clock {
+    /// The system clock and time zone (`TZ`, else the system setting).
+    pub fn system() -> Self {
+        Clock {
+            now: Timestamp::now(),
+            tz: jiff::tz::TimeZone::system(),
+        }
+    }
+}
+
 /// A span of seconds for people: `7h 58m`, `42m`, `3m 20s`, `2d 4h`.
 pub fn human(seconds: i64) -> String {
     let s = seconds.unsigned_abs();
@@ -116,10 +135,9 @@ pub fn human(seconds: i64) -> String {
 }
 
 /// The wall-clock time of `ts` in the local time zone: `18:42`, or `Thu 18:42` on another day.
-pub fn local_clock(ts: Timestamp, now: Timestamp) -> String {
-    let tz = jiff::tz::TimeZone::system();
-    let at = ts.to_zoned_datetime(tz.clone());
-    let today = now.to_zoned_datetime(tz);
+pub fn local_clock(ts: Timestamp, clock: &Clock) -> String {
+    let at = ts.to_zoned_datetime(clock.tz.clone());
+    let today = clock.now.to_zoned_datetime(clock.tz.clone());
     if at.date() == today.date() {
         at.strftime("%H:%M").to_string()
     } else {
@@ -129,7 +147,8 @@ pub fn local_clock(ts: Timestamp, now: Timestamp) -> String {
 
 /// The status line people read: `valid · expires 18:42 (in 7h 58m)`, `expired 2h ago`,
 /// `no session yet`.
-pub fn describe(status: Status, expires_at: Option<Timestamp>, now: Timestamp) -> String {
+pub fn describe(status: Status, expires_at: Option<Timestamp>, clock: &Clock) -> String {
+    let now = clock.now;
     match (status, expires_at) {
         (Status::Valid | Status::Expiring, Some(at)) => {
             let left = at.as_second() - now.as_second();
@@ -140,7 +159,7 @@ pub fn describe(status: Status, expires_at: Option<Timestamp>, now: Timestamp) -
             };
             format!(
                 "{word} · expires {} (in {})",
-                local_clock(at, now),
+                local_clock(at, clock),
                 human(left)
             )
         }
@@ -224,16 +243,18 @@ mod tests {
 
     #[test]
     fn describe_reads_like_a_sentence() {
-        let now = ts("2026-11-25T10:00:00Z");
+        let now = Clock {
+            now: ts("2026-11-25T10:00:00Z"),
+            tz: jiff::tz::TimeZone::fixed(jiff::tz::offset(1)),
+        };
         assert_eq!(
-            describe(Status::Expired, Some(ts("2026-11-25T08:00:00Z")), now),
+            describe(Status::Expired, Some(ts("2026-11-25T08:00:00Z")), &now),
             "expired 2h ago"
         );
-        assert_eq!(describe(Status::NoSession, None, now), "no session yet");
-        let valid = describe(Status::Valid, Some(ts("2026-11-25T12:00:00Z")), now);
-        assert!(
-            valid.starts_with("valid · expires ") && valid.ends_with("(in 2h)"),
-            "{valid}"
-        );
+        assert_eq!(describe(Status::NoSession, None, &now), "no session yet");
+        let valid = describe(Status::Valid, Some(ts("2026-11-25T12:00:00Z")), &now);
+        assert_eq!(valid, "valid · expires 13:00 (in 2h)");
+        let tomorrow = describe(Status::Valid, Some(ts("2026-11-26T06:41:00Z")), &now);
+        assert_eq!(tomorrow, "valid · expires Thu 07:41 (in 20h 41m)");
     }
 }

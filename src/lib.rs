@@ -59,7 +59,7 @@ pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
                     format,
                     &Report::List {
                         profiles: &profiles,
-                        now: ctx.now,
+                        now: &ctx.clock,
                     },
                 )
             })
@@ -69,7 +69,7 @@ pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
                 format,
                 &Report::Status {
                     profile: &p,
-                    now: ctx.now,
+                    now: &ctx.clock,
                 },
             )
         }),
@@ -80,10 +80,15 @@ pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
             ..
         } => commands::login::run(ctx, &profile, commands::login::Options { duration, code }).map(
             |expires_at| {
+                // Read again: the login took time, and the person reads "valid until" now.
+                let after = expiry::Clock {
+                    now: jiff::Timestamp::now(),
+                    tz: ctx.clock.tz.clone(),
+                };
                 let report = Report::LoggedIn {
                     profile: &profile,
                     expires_at,
-                    now: jiff::Timestamp::now(),
+                    now: &after,
                 };
                 launcher::render(format, &report)
             },

@@ -16,7 +16,7 @@ fn main() {
     let keychain = OsKeychain;
     let ctx = Context {
         env: Env::from_process(),
-        now: jiff::Timestamp::now(),
+        clock: awsmfa::expiry::Clock::system(),
         keychain: &keychain,
         progress: &Stderr,
     };

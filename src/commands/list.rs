@@ -10,6 +10,6 @@ use crate::profiles::{AwsFiles, Profile};
 /// The MFA profiles matching `query`, best match first, then by name.
 pub fn run(ctx: &Context<'_>, query: &str) -> Result<Vec<Profile>> {
     let files = AwsFiles::load(&ctx.env)?;
-    let profiles = files.session_profiles(ctx.now);
+    let profiles = files.session_profiles(ctx.clock.now);
     Ok(crate::fuzzy::rank(profiles, query, |p| &p.name))
 }

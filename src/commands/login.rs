@@ -25,7 +25,7 @@ pub struct Options {
 /// Logs in and returns the new session's expiry.
 pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp> {
     let files = AwsFiles::load(&ctx.env)?;
-    let profile = files.require(&ctx.env, name, ctx.now)?;
+    let profile = files.require(&ctx.env, name, ctx.clock.now)?;
     guard_long_term_keys(&files, name)?;
     let keys = long_term_keys(&files, &profile)?;
     let seconds = session_seconds(ctx, &profile, options.duration.as_deref())?;
@@ -33,7 +33,7 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp>
     let source = otp::source_for(&profile, options.code, &ctx.env)?;
 
     let windows = window::Windows::open(&ctx.env)?;
-    let mut now_unix = Timestamp::now().as_second().max(ctx.now.as_second());
+    let mut now_unix = Timestamp::now().as_second().max(ctx.clock.now.as_second());
     if source.is_time_based() {
         let wait = window::wait_seconds(windows.last(&serial), now_unix);
         if wait > 0 {

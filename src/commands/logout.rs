@@ -10,7 +10,7 @@ use crate::profiles::AwsFiles;
 /// Returns whether there were session keys to remove.
 pub fn run(ctx: &Context<'_>, name: &str) -> Result<bool> {
     let files = AwsFiles::load(&ctx.env)?;
-    files.require(&ctx.env, name, ctx.now)?;
+    files.require(&ctx.env, name, ctx.clock.now)?;
     guard_long_term_keys(&files, name)?;
     let remove: Vec<&str> = SESSION_KEYS
         .iter()

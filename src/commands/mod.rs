@@ -7,7 +7,7 @@ pub mod logout;
 pub mod setup;
 pub mod status;
 
-use jiff::Timestamp;
+use crate::expiry::Clock;
 
 use crate::keychain::SerialStore;
 use crate::paths::Env;
@@ -34,8 +34,8 @@ impl Progress for Stderr {
 pub struct Context<'a> {
     /// The environment, read once.
     pub env: Env,
-    /// The clock, read once.
-    pub now: Timestamp,
+    /// The clock, read once, and the time zone to show times in.
+    pub clock: Clock,
     /// The keychain holding MFA serials.
     pub keychain: &'a dyn SerialStore,
     /// Where progress lines go.

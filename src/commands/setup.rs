@@ -28,7 +28,7 @@ pub struct Options {
 /// Sets the profile up; returns one line per thing stored.
 pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Vec<String>> {
     let files = AwsFiles::load(&ctx.env)?;
-    let profile = files.require(&ctx.env, name, ctx.now)?;
+    let profile = files.require(&ctx.env, name, ctx.clock.now)?;
     if options.op_item.is_none() && (options.op_vault.is_some() || options.op_account.is_some()) {
         return Err(Error::new(
             "invalid_option",

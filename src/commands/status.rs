@@ -7,5 +7,5 @@ use crate::profiles::{AwsFiles, Profile};
 /// The profile called `name`, or an error that lists the ones that exist.
 pub fn run(ctx: &Context<'_>, name: &str) -> Result<Profile> {
     let files = AwsFiles::load(&ctx.env)?;
-    files.require(&ctx.env, name, ctx.now)
+    files.require(&ctx.env, name, ctx.clock.now)
 }

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Command, Report};
 use crate::error::Error;
-use crate::expiry::{self, Status};
+use crate::expiry::{self, Clock, Status};
 use crate::profiles::Profile;
 
 /// A Script Filter response.
@@ -94,7 +94,7 @@ fn error_icon() -> Icon {
 }
 
 /// The row of one profile.
-pub fn profile_item(p: &Profile, now: jiff::Timestamp) -> Item {
+pub fn profile_item(p: &Profile, now: &Clock) -> Item {
     let status_line = expiry::describe(p.status, p.expires_at, now);
     let export = format!("export AWS_PROFILE={}", super::shell_word(&p.name));
     if let Some(hint) = p.setup_hint() {
@@ -160,7 +160,7 @@ pub fn profile_item(p: &Profile, now: jiff::Timestamp) -> Item {
 }
 
 /// The Script Filter for a list of profiles.
-pub fn list(profiles: &[Profile], now: jiff::Timestamp) -> ScriptFilter {
+pub fn list(profiles: &[Profile], now: &Clock) -> ScriptFilter {
     let counting = |s: Status| profiles.iter().any(|p| p.status == s);
     let rerun = if counting(Status::Expiring) {
         Some(1.0)
@@ -209,8 +209,8 @@ pub(super) fn render(report: &Report<'_>) -> String {
         )
     };
     match report {
-        Report::List { profiles, now } => to_json(&list(profiles, *now)),
-        Report::Status { profile, now } => to_json(&list(std::slice::from_ref(*profile), *now)),
+        Report::List { profiles, now } => to_json(&list(profiles, now)),
+        Report::Status { profile, now } => to_json(&list(std::slice::from_ref(*profile), now)),
         Report::LoggedIn {
             profile,
             expires_at,
@@ -220,7 +220,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
             profile,
             format!(
                 "{profile}: {}",
-                super::text::logged_in_line(*expires_at, *now)
+                super::text::logged_in_line(*expires_at, now)
             ),
         ),
         Report::LoggedOut { profile, removed } => ok(

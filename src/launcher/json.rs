@@ -63,7 +63,7 @@ fn render_value(report: &Report<'_>) -> serde_json::Value {
         } => json!({
             "profile": profile,
             "expires_at": expiry::format(*expires_at),
-            "seconds_left": expires_at.as_second() - now.as_second(),
+            "seconds_left": expires_at.as_second() - now.now.as_second(),
         }),
         Report::LoggedOut { profile, removed } => {
             json!({ "profile": profile, "logged_out": true, "had_session": removed })

@@ -6,6 +6,8 @@ pub mod text;
 
 use jiff::Timestamp;
 
+use crate::expiry::Clock;
+
 use crate::error::Error;
 use crate::profiles::Profile;
 
@@ -26,15 +28,15 @@ pub enum Report<'a> {
     List {
         /// The profiles, best match first.
         profiles: &'a [Profile],
-        /// The clock reading the statuses were computed at.
-        now: Timestamp,
+        /// The clock the statuses were computed with.
+        now: &'a Clock,
     },
     /// `status`: one profile.
     Status {
         /// The profile.
         profile: &'a Profile,
-        /// The clock reading.
-        now: Timestamp,
+        /// The clock.
+        now: &'a Clock,
     },
     /// `login` succeeded.
     LoggedIn {
@@ -42,8 +44,8 @@ pub enum Report<'a> {
         profile: &'a str,
         /// When the new session expires.
         expires_at: Timestamp,
-        /// The clock reading.
-        now: Timestamp,
+        /// The clock, read after STS answered.
+        now: &'a Clock,
     },
     /// `logout` finished.
     LoggedOut {

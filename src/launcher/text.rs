@@ -16,7 +16,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
                 .unwrap_or(0);
             let mut out = String::new();
             for p in profiles.iter() {
-                let mut line = expiry::describe(p.status, p.expires_at, *now);
+                let mut line = expiry::describe(p.status, p.expires_at, now);
                 if let Some(hint) = p.setup_hint() {
                     line.push_str(&format!(" · needs setup: {hint}"));
                 }
@@ -29,7 +29,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
             let mut out = format!(
                 "{}: {}\n",
                 profile.name,
-                expiry::describe(profile.status, profile.expires_at, *now)
+                expiry::describe(profile.status, profile.expires_at, now)
             );
             out.push_str(&format!("  source profile: {}\n", profile.source_profile));
             if let Some(region) = &profile.region {
@@ -53,7 +53,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
             profile,
             expires_at,
             now,
-        } => format!("{profile}: {}\n", logged_in_line(*expires_at, *now)),
+        } => format!("{profile}: {}\n", logged_in_line(*expires_at, now)),
         Report::LoggedOut { profile, removed } => {
             if *removed {
                 format!("{profile}: logged out (session keys removed)\n")
@@ -76,10 +76,10 @@ pub(super) fn render(report: &Report<'_>) -> String {
 }
 
 /// `session valid until 06:41 (12h)`.
-pub fn logged_in_line(expires_at: jiff::Timestamp, now: jiff::Timestamp) -> String {
+pub fn logged_in_line(expires_at: jiff::Timestamp, now: &crate::expiry::Clock) -> String {
     format!(
         "session valid until {} ({})",
         expiry::local_clock(expires_at, now),
-        expiry::human(expires_at.as_second() - now.as_second())
+        expiry::human(expires_at.as_second() - now.now.as_second())
     )
 }
