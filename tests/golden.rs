@@ -1,0 +1,229 @@
+//! Golden files of what the launchers read (`--format alfred` and `--format json`), for fixed
+//! AWS files, a fixed clock and a fixed time zone. After an intended change, rewrite them
+//! with `AWSMFA_BLESS=1 cargo test --test golden` and review the diff.
+
+use std::path::PathBuf;
+
+use awsmfa::error::{Error, exit};
+use awsmfa::expiry::Clock;
+use awsmfa::ini::Document;
+use awsmfa::launcher::{self, Command, Format, Report};
+use awsmfa::profiles::{AwsFiles, Profile};
+
+const CONFIG: &str = "\
+[profile work]
+region = eu-west-1
+awsmfa_op_item = AWS (work)
+
+[profile staging]
+awsmfa_op_item = AWS staging
+
+[profile prod]
+mfa_process = ykman oath accounts code -s aws
+
+[profile my team]
+awsmfa_op_item = AWS team
+";
+
+const CREDENTIALS: &str = "\
+[work-mfa]
+aws_access_key_id = AKIAWORK
+aws_secret_access_key = secret
+[work]
+aws_access_key_id = ASIAWORK
+aws_secret_access_key = s
+aws_session_token = t
+x_security_token_expires = 2026-11-25T17:58:00Z
+
+[staging-long-term]
+aws_access_key_id = AKIASTG
+aws_secret_access_key = secret
+[staging]
+aws_access_key_id = ASIASTG
+aws_secret_access_key = s
+aws_session_token = t
+expiration = 2026-11-25 08:00:00
+
+[prod-mfa]
+aws_access_key_id = AKIAPROD
+aws_secret_access_key = secret
+[prod]
+aws_access_key_id = ASIAPROD
+aws_secret_access_key = s
+aws_session_token = t
+x_security_token_expires = 2026-11-25T10:09:30Z
+
+[my team-mfa]
+aws_access_key_id = AKIATEAM
+aws_secret_access_key = secret
+
+[sandbox-mfa]
+aws_access_key_id = AKIASAND
+aws_secret_access_key = secret
+";
+
+fn clock() -> Clock {
+    Clock {
+        now: "2026-11-25T10:00:00Z".parse().unwrap(),
+        tz: jiff::tz::TimeZone::fixed(jiff::tz::offset(1)),
+    }
+}
+
+fn profiles() -> Vec<Profile> {
+    let files = AwsFiles {
+        config: Document::parse(CONFIG).unwrap(),
+        credentials: Document::parse(CREDENTIALS).unwrap(),
+        config_path: "/home/me/.aws/config".into(),
+        credentials_path: "/home/me/.aws/credentials".into(),
+    };
+    files.session_profiles(clock().now)
+}
+
+/// Compares `actual` (one line of JSON, as printed) with the pretty golden file `name`.
+fn check(name: &str, actual: &str) {
+    assert!(
+        actual.ends_with('\n') && actual.matches('\n').count() == 1,
+        "one line: {actual}"
+    );
+    let value: serde_json::Value = serde_json::from_str(actual).expect("valid JSON");
+    let pretty = serde_json::to_string_pretty(&value).unwrap() + "\n";
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/testdata")
+        .join(name);
+    if std::env::var_os("AWSMFA_BLESS").is_some() {
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let golden = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (create it with AWSMFA_BLESS=1)", path.display()));
+    assert_eq!(pretty, golden, "{name} differs from the golden file");
+}
+
+#[test]
+fn alfred_list() {
+    let now = clock();
+    let profiles = profiles();
+    let out = launcher::render(
+        Format::Alfred,
+        &Report::List {
+            profiles: &profiles,
+            now: &now,
+        },
+    );
+    check("alfred-list.golden", &out);
+}
+
+#[test]
+fn alfred_list_with_a_query_and_without_profiles() {
+    let now = clock();
+    let ranked = awsmfa::fuzzy::rank(profiles(), "stg", |p| &p.name);
+    let out = launcher::render(
+        Format::Alfred,
+        &Report::List {
+            profiles: &ranked,
+            now: &now,
+        },
+    );
+    check("alfred-list-stg.golden", &out);
+    let out = launcher::render(
+        Format::Alfred,
+        &Report::List {
+            profiles: &[],
+            now: &now,
+        },
+    );
+    check("alfred-list-empty.golden", &out);
+}
+
+#[test]
+fn alfred_actions() {
+    let now = clock();
+    let login = Report::LoggedIn {
+        profile: "work",
+        expires_at: "2026-11-25T22:00:00Z".parse().unwrap(),
+        now: &now,
+    };
+    check(
+        "alfred-login.golden",
+        &launcher::render(Format::Alfred, &login),
+    );
+    let locked = Error::new(
+        "op_locked",
+        exit::CODE,
+        "1Password is locked: unlock it and press ↩ to try again",
+    )
+    .retryable();
+    let out =
+        launcher::render_error(Format::Alfred, Command::Login, Some("work"), &locked).unwrap();
+    check("alfred-login-error.golden", &out);
+    let missing = Error::config(
+        "config_invalid",
+        "~/.aws/credentials line 3: expected `key = value`",
+    );
+    let out = launcher::render_error(Format::Alfred, Command::List, None, &missing).unwrap();
+    check("alfred-list-error.golden", &out);
+}
+
+#[test]
+fn json_list_status_and_login() {
+    let now = clock();
+    let profiles = profiles();
+    check(
+        "json-list.golden",
+        &launcher::render(
+            Format::Json,
+            &Report::List {
+                profiles: &profiles,
+                now: &now,
+            },
+        ),
+    );
+    check(
+        "json-status.golden",
+        &launcher::render(
+            Format::Json,
+            &Report::Status {
+                profile: &profiles[0],
+                now: &now,
+            },
+        ),
+    );
+    let login = Report::LoggedIn {
+        profile: "work",
+        expires_at: "2026-11-25T22:00:00Z".parse().unwrap(),
+        now: &now,
+    };
+    check("json-login.golden", &launcher::render(Format::Json, &login));
+    let locked = Error::new(
+        "op_locked",
+        exit::CODE,
+        "1Password is locked: unlock it and try again",
+    )
+    .retryable();
+    check(
+        "json-error.golden",
+        &launcher::render_error(Format::Json, Command::Login, Some("work"), &locked).unwrap(),
+    );
+}
+
+#[test]
+fn text_list() {
+    let now = clock();
+    let profiles = profiles();
+    let out = launcher::render(
+        Format::Text,
+        &Report::List {
+            profiles: &profiles,
+            now: &now,
+        },
+    );
+    assert_eq!(
+        out,
+        "\
+my team  no session yet
+prod     expiring · expires 11:09 (in 9m 30s)
+sandbox  no session yet · needs setup: awsmfa setup sandbox --op-item \"ITEM\"
+staging  expired 2h ago
+work     valid · expires 18:58 (in 7h 58m)
+"
+    );
+}
