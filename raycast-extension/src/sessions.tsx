@@ -1,0 +1,156 @@
+// AWS MFA Sessions: every MFA-managed profile with its session status and time left.
+// Refresh (↩) fetches a one-time code from 1Password and renews the session.
+
+import { Action, ActionPanel, Color, Icon, Keyboard, LaunchProps, List, openExtensionPreferences } from "@raycast/api";
+import { useCachedPromise } from "@raycast/utils";
+import { useEffect, useState } from "react";
+import { listProfiles, Profile } from "./lib/awsmfa";
+import { asAwsmfaError, BinaryNotFoundError } from "./lib/errors";
+import { exportCommand, formatClock, formatTimeLeft, statusAt } from "./lib/format";
+import { logOut, refreshSession } from "./ui/actions";
+import { SessionsLaunchContext } from "./ui/launch";
+import { awsmfaOptions } from "./ui/preferences";
+import { SetupGuide } from "./ui/setup-guide";
+import { statusIcon, statusTag } from "./ui/status";
+import { useNow } from "./ui/use-now";
+
+async function fetchProfiles(query: string): Promise<Profile[]> {
+  return listProfiles(awsmfaOptions(), query);
+}
+
+function subtitle(profile: Profile): string {
+  if (profile.needsSetup) return profile.setupHint ? `Set up: ${profile.setupHint}` : "Needs setup";
+  const role = profile.roleArn ? `role ${profile.roleArn.split("/").pop()}` : null;
+  return [profile.region, role].filter((part) => part !== null).join(" · ");
+}
+
+function ProfileItem(props: { profile: Profile; now: number; onChanged: () => void }) {
+  const { profile, now, onChanged } = props;
+  const status = statusAt(profile, now);
+  const expiry = profile.expiresAt ? `Expires ${formatClock(profile.expiresAt, now)}` : undefined;
+  const setupHint = profile.needsSetup ? profile.setupHint : null;
+
+  // Refresh is the primary action, except where no one-time code source is set up yet:
+  // there the setup command comes first, since a refresh could only fail.
+  const refresh = (
+    <Action
+      key="refresh"
+      title="Refresh Session"
+      icon={Icon.ArrowClockwise}
+      onAction={() => void refreshSession(profile.name, onChanged)}
+    />
+  );
+  const copySetup = setupHint ? (
+    <Action.CopyToClipboard key="setup" title="Copy Setup Command" content={setupHint} icon={Icon.Terminal} />
+  ) : null;
+
+  return (
+    <List.Item
+      title={profile.name}
+      subtitle={subtitle(profile)}
+      icon={statusIcon(status)}
+      accessories={[
+        ...(profile.needsSetup ? [{ tag: { value: "Needs Setup", color: Color.Yellow } }] : []),
+        { text: formatTimeLeft(profile, now), tooltip: expiry },
+        { tag: statusTag(status), tooltip: expiry },
+      ]}
+      actions={
+        <ActionPanel title={profile.name}>
+          <ActionPanel.Section>{copySetup ? [copySetup, refresh] : [refresh]}</ActionPanel.Section>
+          <ActionPanel.Section>
+            <Action.CopyToClipboard
+              title="Copy Export Command"
+              content={exportCommand(profile.name)}
+              shortcut={Keyboard.Shortcut.Common.Copy}
+            />
+            <Action.CopyToClipboard
+              title="Copy Profile Name"
+              content={profile.name}
+              shortcut={Keyboard.Shortcut.Common.CopyName}
+            />
+          </ActionPanel.Section>
+          <ActionPanel.Section>
+            <Action
+              // "Log Out" is a phrasal verb, capitalised as in the macOS Apple menu ("Log Out…").
+              // eslint-disable-next-line @raycast/prefer-title-case
+              title="Log Out"
+              icon={Icon.Logout}
+              style={Action.Style.Destructive}
+              shortcut={Keyboard.Shortcut.Common.Remove}
+              onAction={() => void logOut(profile.name, onChanged)}
+            />
+            <Action
+              title="Reload List"
+              icon={Icon.RotateClockwise}
+              shortcut={Keyboard.Shortcut.Common.Refresh}
+              onAction={onChanged}
+            />
+            <Action title="Open Extension Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
+          </ActionPanel.Section>
+        </ActionPanel>
+      }
+    />
+  );
+}
+
+export default function Command(props: LaunchProps<{ launchContext?: SessionsLaunchContext }>) {
+  const [query, setQuery] = useState("");
+  const now = useNow(15_000);
+  const { data, isLoading, error, revalidate } = useCachedPromise(fetchProfiles, [query], {
+    keepPreviousData: true,
+    // Errors are shown in the list itself, not as a toast.
+    onError: () => undefined,
+  });
+
+  const refreshProfile = props.launchContext?.refreshProfile;
+  useEffect(() => {
+    if (refreshProfile) void refreshSession(refreshProfile, revalidate);
+  }, [refreshProfile]);
+
+  if (error instanceof BinaryNotFoundError) return <SetupGuide error={error} onRetry={revalidate} />;
+
+  const profiles = data ?? [];
+  const failure = error ? asAwsmfaError(error) : null;
+
+  return (
+    <List
+      isLoading={isLoading}
+      filtering={false}
+      throttle
+      onSearchTextChange={setQuery}
+      searchBarPlaceholder="Search AWS profiles"
+    >
+      {failure ? (
+        <List.EmptyView
+          icon={{ source: Icon.Warning, tintColor: Color.Red }}
+          title={failure.title}
+          description={failure.message}
+          actions={
+            <ActionPanel>
+              <Action title="Try Again" icon={Icon.ArrowClockwise} onAction={revalidate} />
+              <Action title="Open Extension Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
+            </ActionPanel>
+          }
+        />
+      ) : profiles.length === 0 ? (
+        <List.EmptyView
+          icon={Icon.Key}
+          title={query ? `No profile matches "${query}"` : "No MFA profiles yet"}
+          description={
+            query
+              ? "Try another name."
+              : "Put a profile's long-term keys in ~/.aws/credentials as [NAME-mfa], then run `awsmfa setup NAME` in a terminal."
+          }
+          actions={
+            <ActionPanel>
+              <Action title="Reload List" icon={Icon.RotateClockwise} onAction={revalidate} />
+              <Action title="Open Extension Preferences" icon={Icon.Gear} onAction={openExtensionPreferences} />
+            </ActionPanel>
+          }
+        />
+      ) : (
+        profiles.map((profile) => <ProfileItem key={profile.name} profile={profile} now={now} onChanged={revalidate} />)
+      )}
+    </List>
+  );
+}

@@ -1,0 +1,121 @@
+// The real awsmfa binary (AWSMFA_BIN, e.g. ../target/debug/awsmfa) run through the
+// extension's own wrapper against AWS files in a temporary HOME. Read-only commands and
+// logout only: nothing here needs 1Password, the keychain or the network.
+
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { listProfiles, logout, profileStatus } from "../src/lib/awsmfa";
+import { resolveBinary } from "../src/lib/binary";
+import { AwsmfaError } from "../src/lib/errors";
+
+const LONG_TERM_KEYS = [
+  "aws_access_key_id = AKIAIOSFODNN7EXAMPLE",
+  "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+];
+
+/** The binary under test, through the same resolution the preference uses. */
+function binaryUnderTest(): string {
+  const configured = process.env.AWSMFA_BIN;
+  if (!configured) {
+    throw new Error(
+      "AWSMFA_BIN is not set: build awsmfa (cargo build in the repository root) and run AWSMFA_BIN=../target/debug/awsmfa npm test",
+    );
+  }
+  return resolveBinary({ configured: resolve(configured), candidates: [] });
+}
+
+/** RFC 3339 UTC with Z and whole seconds, as awsmfa writes it. */
+function rfc3339(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+let home: string;
+let credentialsFile: string;
+let env: NodeJS.ProcessEnv;
+let workExpiry: string;
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), "awsmfa-home-"));
+  mkdirSync(join(home, ".aws"));
+  credentialsFile = join(home, ".aws", "credentials");
+  const configFile = join(home, ".aws", "config");
+  workExpiry = rfc3339(Date.now() + 2 * 3600 * 1000);
+
+  writeFileSync(
+    credentialsFile,
+    [
+      "[work-mfa]",
+      ...LONG_TERM_KEYS,
+      "",
+      "[work]",
+      "aws_access_key_id = ASIAIOSFODNN7EXAMPLE",
+      "aws_secret_access_key = je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY",
+      "aws_session_token = FwoGZXIvYXdzEXAMPLESESSIONTOKEN",
+      `x_security_token_expires = ${workExpiry}`,
+      "",
+      "[old-mfa]",
+      ...LONG_TERM_KEYS,
+      "",
+    ].join("\n"),
+    { mode: 0o600 },
+  );
+  writeFileSync(configFile, "[profile work]\nregion = eu-west-1\n");
+
+  // The variables a user could set, all pointing into the temporary HOME; AWS variables
+  // from the machine running the tests are left out so they cannot change the answer.
+  env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith("AWS")));
+  Object.assign(env, {
+    HOME: home,
+    AWS_CONFIG_FILE: configFile,
+    AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
+    AWSMFA_CACHE_DIR: join(home, "cache"),
+    XDG_CACHE_HOME: join(home, ".cache"),
+  });
+});
+
+afterEach(() => {
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe("the real awsmfa binary", () => {
+  it("lists the fixture profiles with their statuses", async () => {
+    const profiles = await listProfiles({ binary: binaryUnderTest(), env });
+
+    expect(profiles.map((profile) => profile.name).sort()).toEqual(["old", "work"]);
+    const work = profiles.find((profile) => profile.name === "work");
+    const old = profiles.find((profile) => profile.name === "old");
+
+    expect(work).toMatchObject({ status: "valid", sourceProfile: "work-mfa", region: "eu-west-1" });
+    expect(Date.parse(work?.expiresAt ?? "")).toBe(Date.parse(workExpiry));
+    expect(work?.secondsLeft).toBeGreaterThan(2 * 3600 - 120);
+    expect(work?.secondsLeft).toBeLessThanOrEqual(2 * 3600);
+
+    expect(old).toMatchObject({ status: "no_session", expiresAt: null, secondsLeft: null, sourceProfile: "old-mfa" });
+
+    // Neither profile has a one-time code source yet, so both point at awsmfa setup.
+    for (const profile of [work, old]) {
+      expect(profile?.needsSetup).toBe(true);
+      expect(profile?.setupHint).toMatch(new RegExp(`^awsmfa setup ${profile?.name}\\b`));
+    }
+  });
+
+  it("logs out of a session and keeps the long-term keys", async () => {
+    const options = { binary: binaryUnderTest(), env };
+    await expect(logout(options, "work")).resolves.toEqual({ profile: "work", loggedOut: true });
+
+    const work = await profileStatus(options, "work");
+    expect(work).toMatchObject({ name: "work", status: "no_session", expiresAt: null });
+    const credentials = readFileSync(credentialsFile, "utf8");
+    expect(credentials).toContain("[work-mfa]\n" + LONG_TERM_KEYS.join("\n"));
+    expect(credentials).not.toContain("FwoGZXIvYXdzEXAMPLESESSIONTOKEN");
+  });
+
+  it("reports an unknown profile as a typed error", async () => {
+    const failure = await profileStatus({ binary: binaryUnderTest(), env }, "nope").catch((e) => e);
+    expect(failure).toBeInstanceOf(AwsmfaError);
+    expect(failure).toMatchObject({ kind: "profile_not_found", title: "Profile not found", exitStatus: 3 });
+    expect(failure.message).toContain("nope");
+  });
+});
