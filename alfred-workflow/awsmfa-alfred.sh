@@ -1,0 +1,258 @@
+#!/bin/bash
+# awsmfa's Alfred entry point. info.plist runs it with the user's input as an argument (never
+# pasted into the script text):
+#
+#   awsmfa-alfred.sh list [QUERY]     Script Filter JSON: one item per profile (awsmfa list)
+#   awsmfa-alfred.sh login PROFILE    Run Script JSON for the notification (awsmfa login)
+#   awsmfa-alfred.sh logout PROFILE   Run Script JSON for the notification (awsmfa logout)
+#
+# It finds the awsmfa binary, turns the workflow's configuration (which Alfred exports as
+# environment variables) into awsmfa's environment, and makes sure Alfred always gets JSON it
+# can show, even when awsmfa is missing or dies without a word. Everything else - status,
+# countdown, ranking, messages - is awsmfa's.
+#
+# Written for /bin/bash 3.2, the bash that macOS ships.
+
+# Messages quote setting names with typographic quotes “ ”, on purpose.
+# shellcheck disable=SC1111
+
+set -u
+
+# The folder of this script, absolute. Alfred runs it as ./awsmfa-alfred.sh from there. (No
+# $(dirname …): Alfred runs the list on every keystroke, so this script avoids extra processes.)
+case $0 in
+    */*) workflow_dir=${0%/*} ;;
+    *) workflow_dir=. ;;
+esac
+case $workflow_dir in
+    /*) ;;
+    .) workflow_dir=$PWD ;;
+    ./*) workflow_dir=$PWD/${workflow_dir#./} ;;
+    *) workflow_dir=$PWD/$workflow_dir ;;
+esac
+
+# Alfred starts workflows with a PATH of /usr/bin:/bin:/usr/sbin:/sbin. awsmfa runs 1Password's
+# `op`, which Homebrew and 1Password's installer put in these folders.
+PATH="$PATH:/opt/homebrew/bin:/usr/local/bin"
+export PATH
+
+# A JSON string literal of $1.
+json_string() {
+    local s=$1 out='' c code i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            '"') out="$out\\\"" ;;
+            \\) out="$out\\\\" ;;
+            $'\n') out="$out\\n" ;;
+            $'\r') out="$out\\r" ;;
+            $'\t') out="$out\\t" ;;
+            [[:cntrl:]])
+                printf -v code '\\u%04x' "'$c"
+                out="$out$code"
+                ;;
+            *) out="$out$c" ;;
+        esac
+    done
+    printf '"%s"' "$out"
+}
+
+# Sets the variable named $1 to $2 with a leading ~ or ~/ expanded as the shell would; Alfred's
+# text fields do not.
+expand_home() {
+    case $2 in
+        \~) printf -v "$1" '%s' "$HOME" ;;
+        \~/*) printf -v "$1" '%s' "$HOME/${2#\~/}" ;;
+        *) printf -v "$1" '%s' "$2" ;;
+    esac
+}
+
+# The workflow's configuration, as awsmfa's environment. Empty means "awsmfa's default".
+if [[ -n "${awsmfa_duration:-}" ]]; then export AWSMFA_DURATION="$awsmfa_duration"; fi
+if [[ -n "${awsmfa_remind:-}" ]]; then export AWSMFA_REMIND="$awsmfa_remind"; fi
+if [[ -n "${awsmfa_op_path:-}" ]]; then expand_home AWSMFA_OP "$awsmfa_op_path"; export AWSMFA_OP; fi
+# Alfred sets alfred_debug=1 while its debugger is open: show awsmfa's debug log there too.
+if [[ "${alfred_debug:-}" == 1 && -z "${AWSMFA_LOG:-}" ]]; then export AWSMFA_LOG=debug; fi
+
+# Sets `awsmfa` to the binary to run, or says why there is none: `problem` (an item's title),
+# `problem_hint` (its subtitle: what to do) and `problem_message` (both in one line).
+awsmfa=''
+problem=''
+problem_hint=''
+problem_message=''
+find_awsmfa() {
+    local candidate
+    if [[ -n "${awsmfa_path:-}" ]]; then
+        expand_home candidate "$awsmfa_path"
+        if [[ -f "$candidate" && -x "$candidate" ]]; then
+            awsmfa=$candidate
+            return 0
+        fi
+        problem="“awsmfa path” is not an executable file"
+        problem_hint="It is $candidate: correct or clear it in the workflow's Configure Workflow…"
+        problem_message="“awsmfa path” ($candidate) is not an executable file: correct or clear it in the workflow's Configure Workflow…"
+        return 1
+    fi
+    for candidate in "$workflow_dir/awsmfa" /opt/homebrew/bin/awsmfa /usr/local/bin/awsmfa; do
+        if [[ -f "$candidate" && -x "$candidate" ]]; then
+            awsmfa=$candidate
+            return 0
+        fi
+    done
+    for candidate in "$(type -P awsmfa)" "$HOME/.cargo/bin/awsmfa"; do
+        if [[ -n "$candidate" && -f "$candidate" && -x "$candidate" ]]; then
+            awsmfa=$candidate
+            return 0
+        fi
+    done
+    if [[ -f "$workflow_dir/awsmfa" ]]; then
+        problem="The awsmfa bundled with this workflow is not executable"
+        problem_hint="Reinstall the workflow, or run: chmod +x '$workflow_dir/awsmfa'"
+        problem_message="$problem: reinstall the workflow, or run chmod +x '$workflow_dir/awsmfa'"
+    else
+        problem="awsmfa is not installed"
+        problem_hint="Install the workflow from an awsmfa release (it includes awsmfa), or set “awsmfa path” in Configure Workflow…"
+        problem_message="awsmfa is not installed: install the workflow from an awsmfa release (it includes awsmfa), or set “awsmfa path” in the workflow's Configure Workflow…"
+    fi
+    return 1
+}
+
+# macOS marks downloaded files as quarantined, and Gatekeeper will not run a binary that is
+# marked and not notarized. Remove the mark from the bundled awsmfa once per workflow version
+# and binary; a marker file in the workflow's Alfred data folder remembers that it is done.
+quarantine_marker="${alfred_workflow_data:-}/quarantine-cleared-${alfred_workflow_version:-unversioned}"
+on_macos_bundled() {
+    case ${OSTYPE:-} in darwin*) ;; *) return 1 ;; esac
+    [[ "$awsmfa" == "$workflow_dir/awsmfa" && -n "${alfred_workflow_data:-}" ]]
+}
+quarantined() {
+    xattr -p com.apple.quarantine "$awsmfa" >/dev/null 2>&1
+}
+clear_quarantine() {
+    on_macos_bundled || return 0
+    if [[ -f "$quarantine_marker" && ! "$awsmfa" -nt "$quarantine_marker" ]]; then return 0; fi
+    xattr -dr com.apple.quarantine "$awsmfa" 2>/dev/null
+    if quarantined; then
+        echo "awsmfa-alfred: could not remove the quarantine attribute from $awsmfa" >&2
+        return 0
+    fi
+    mkdir -p "$alfred_workflow_data" && printf '%s\n' "$awsmfa" >"$quarantine_marker"
+}
+# After awsmfa was killed (137) or could not run (126): was it Gatekeeper, and is that fixed
+# now? This catches a reinstall of the same version, which the marker does not.
+unblocked_by_gatekeeper() {
+    on_macos_bundled && quarantined || return 1
+    rm -f "$quarantine_marker"
+    clear_quarantine
+    ! quarantined
+}
+
+# Runs awsmfa with the given arguments: its stdout into `output`, its exit status into `status`,
+# its last stderr line into `last_error`. Its stderr then goes on to Alfred's debugger.
+output=''
+status=0
+last_error=''
+run_awsmfa() {
+    local err_file line
+    # A new file of this process's own (noclobber: never one that already exists).
+    err_file="${TMPDIR:-/tmp}"
+    err_file="${err_file%/}/awsmfa-alfred.$$.stderr"
+    set -C
+    if ! { : >"$err_file"; } 2>/dev/null; then
+        err_file=$(mktemp "${TMPDIR:-/tmp}/awsmfa-alfred.XXXXXX") || { set +C; return 1; }
+    fi
+    set +C
+    output=$(exec "$awsmfa" "$@" </dev/null 2>"$err_file")
+    status=$?
+    if [[ $status -eq 126 || $status -eq 137 ]] && unblocked_by_gatekeeper; then
+        output=$(exec "$awsmfa" "$@" </dev/null 2>"$err_file")
+        status=$?
+    fi
+    if [[ -s "$err_file" ]]; then
+        cat "$err_file" >&2
+        while IFS= read -r line || [[ -n "$line" ]]; do
+            if [[ -n "$line" ]]; then last_error=${line#awsmfa: }; fi
+        done <"$err_file"
+    fi
+    rm -f "$err_file"
+}
+
+# One invalid Script Filter item that shows `message` and, below it, `subtitle`; ⌘C and Large
+# Type give `whole` (both in one line).
+print_error_item() {
+    local message=$1 subtitle=$2 both=$3
+    printf '{"items":[{"title":%s,"subtitle":%s,"valid":false,"icon":{"path":"icons/error.png"},"text":{"copy":%s,"largetype":%s}}]}\n' \
+        "$(json_string "$message")" "$(json_string "$subtitle")" \
+        "$(json_string "$both")" "$(json_string "$both")"
+}
+
+# The Run Script JSON of a failed login or logout, in the shape awsmfa prints.
+print_action_error() {
+    local verb=$1 profile=$2 kind=$3 message=$4 title
+    if [[ $verb == login ]]; then title='AWS login failed'; else title='AWS logout failed'; fi
+    printf '{"alfredworkflow":{"arg":%s,"variables":{"awsmfa_ok":"0","awsmfa_title":%s,"awsmfa_profile":%s,"awsmfa_error_kind":%s,"awsmfa_retryable":"0"}}}\n' \
+        "$(json_string "$message")" "$(json_string "$title")" \
+        "$(json_string "$profile")" "$(json_string "$kind")"
+}
+
+# What to say when awsmfa printed nothing we can show.
+silent_failure() {
+    if [[ -n "$last_error" ]]; then
+        printf '%s' "$last_error"
+    else
+        printf 'awsmfa %s exited with status %s without a message: run it in Terminal to see why' "$1" "$status"
+    fi
+}
+
+list() {
+    local query=${1:-} message
+    # Alfred trims the end of the query; the start keeps any extra space typed after the keyword.
+    while [[ "$query" == [[:space:]]* ]]; do query=${query#?}; done
+    if ! find_awsmfa; then
+        print_error_item "$problem" "$problem_hint" "$problem_message"
+        return 0
+    fi
+    clear_quarantine
+    if [[ -n "$query" ]]; then
+        run_awsmfa list --format alfred -- "$query"
+    else
+        run_awsmfa list --format alfred
+    fi
+    # On failure awsmfa prints an error item itself; pass that on like a list.
+    if [[ "$output" == '{'* ]]; then
+        printf '%s\n' "$output"
+        return 0
+    fi
+    message=$(silent_failure list)
+    print_error_item "$message" "Run awsmfa list in Terminal for details" "$message"
+}
+
+action() {
+    local verb=$1 profile=${2:-}
+    if [[ -z "$profile" ]]; then
+        print_action_error "$verb" '' usage "No profile was passed to awsmfa $verb: pick a profile in the list"
+        return 0
+    fi
+    if ! find_awsmfa; then
+        print_action_error "$verb" "$profile" not_installed "$problem_message"
+        return 0
+    fi
+    clear_quarantine
+    run_awsmfa "$verb" --format alfred -- "$profile"
+    # awsmfa prints the notification's JSON on success and on failure; Alfred only needs to
+    # read it, so a failure must not stop the workflow here.
+    if [[ "$output" == '{'* ]]; then
+        printf '%s\n' "$output"
+        return 0
+    fi
+    print_action_error "$verb" "$profile" internal "$(silent_failure "$verb")"
+}
+
+case ${1:-} in
+    list) list "${2:-}" ;;
+    login | logout) action "$1" "${2:-}" ;;
+    *)
+        echo "usage: awsmfa-alfred.sh list [QUERY] | login PROFILE | logout PROFILE" >&2
+        exit 2
+        ;;
+esac
