@@ -12,7 +12,7 @@ Exit codes: 0 ok · 1 unexpected or I/O error · 2 usage · 3 profile/config pro
 
 Environment: AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS,
 AWSMFA_OP (path to op), AWSMFA_DURATION (default session length), AWSMFA_CACHE_DIR,
-AWSMFA_LOG=debug.";
+AWSMFA_REMIND (reminder lead time), AWSMFA_REMINDERS=off, AWSMFA_LOG=debug.";
 
 /// Keep an MFA-protected AWS session alive: one-time code from 1Password, AWS STS, and
 /// ~/.aws/credentials, from Alfred, Raycast or a terminal.
@@ -50,6 +50,10 @@ pub enum Command {
         /// Use this one-time code instead of asking 1Password or mfa_process.
         #[arg(long, value_name = "CODE")]
         code: Option<String>,
+        /// Remind this long before the new session expires (0: only at expiry).
+        /// Default: awsmfa_remind in the profile, AWSMFA_REMIND, else 10m.
+        #[arg(long, value_name = "LEAD")]
+        remind: Option<String>,
         /// Output format (default: text).
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -95,4 +99,57 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Turn expiry reminders on or off, or show how they are scheduled.
+    #[command(
+        after_help = "Examples:\n  awsmfa reminders status\n  awsmfa reminders off\n  awsmfa reminders status --format json\n\nAfter each login awsmfa posts a notification 10 min before the session expires\n(login --remind, awsmfa_remind in [profile NAME], AWSMFA_REMIND; 0: only at expiry)\nand one when it has. AWSMFA_REMINDERS=off|on overrides `reminders on|off`."
+    )]
+    Reminders {
+        /// What to do.
+        #[command(subcommand)]
+        action: RemindersAction,
+    },
+    /// Post the expiry reminders that are due now, and exit (the scheduler runs this).
+    #[command(
+        after_help = "Example:\n  awsmfa notify-due\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due."
+    )]
+    NotifyDue {
+        /// Keep running: check at least every 30 s until no reminder is left to post (the
+        /// background waiter login starts where there is no launchd or systemd).
+        #[arg(long)]
+        wait: bool,
+    },
+}
+
+/// `awsmfa reminders on|off|status`.
+#[derive(Subcommand, Debug, Clone, Copy)]
+pub enum RemindersAction {
+    /// Turn reminders on and make sure they are scheduled.
+    On {
+        /// Output format (default: text).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Turn reminders off and remove their schedule.
+    Off {
+        /// Output format (default: text).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show whether reminders are on, what schedules them, and what comes next.
+    Status {
+        /// Output format (default: text).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+}
+
+impl RemindersAction {
+    /// The format asked for.
+    pub fn format(self) -> Format {
+        match self {
+            RemindersAction::On { format }
+            | RemindersAction::Off { format }
+            | RemindersAction::Status { format } => format,
+        }
+    }
 }

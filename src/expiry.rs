@@ -114,9 +114,22 @@ impl Clock {
     pub fn system() -> Self {
         Clock {
             now: Timestamp::now(),
-            tz: jiff::tz::TimeZone::system(),
+            tz: local_time_zone(),
         }
     }
+}
+
+/// The local time zone. With `TZ` unset, `/etc/localtime` is read directly: jiff's own
+/// lookup also searches the whole zoneinfo folder for the zone's name, which costs `list`
+/// (run on every keystroke) a few milliseconds, and only the offsets are needed here.
+fn local_time_zone() -> jiff::tz::TimeZone {
+    if std::env::var_os("TZ").is_none()
+        && let Ok(data) = std::fs::read("/etc/localtime")
+        && let Ok(tz) = jiff::tz::TimeZone::tzif("Local", &data)
+    {
+        return tz;
+    }
+    jiff::tz::TimeZone::system()
 }
 
 /// A span of seconds for people: `7h 58m`, `42m`, `3m 20s`, `2d 4h`.

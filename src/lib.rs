@@ -20,6 +20,7 @@ pub mod log;
 pub mod otp;
 pub mod paths;
 pub mod profiles;
+pub mod reminders;
 pub mod store;
 pub mod sts;
 
@@ -51,6 +52,8 @@ pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
         C::Setup {
             format, profile, ..
         } => (*format, Kind::Setup, Some(profile.clone())),
+        C::Reminders { action } => (action.format(), Kind::Reminders, None),
+        C::NotifyDue { .. } => (Format::Text, Kind::Reminders, None),
     };
     let result: Result<String, Error> = match command {
         C::List { query, .. } => {
@@ -62,6 +65,15 @@ pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
                         now: &ctx.clock,
                     },
                 )
+            })
+        }
+        C::Status { profile, .. } if format == Format::Text => {
+            commands::status::with_reminders(ctx, &profile).map(|(p, reminders)| {
+                let report = Report::Status {
+                    profile: &p,
+                    now: &ctx.clock,
+                };
+                launcher::render(format, &report) + &launcher::text::reminders_line(&reminders)
             })
         }
         C::Status { profile, .. } => commands::status::run(ctx, &profile).map(|p| {
@@ -77,22 +89,30 @@ pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
             profile,
             duration,
             code,
+            remind,
             ..
-        } => commands::login::run(ctx, &profile, commands::login::Options { duration, code }).map(
-            |expires_at| {
-                // Read again: the login took time, and the person reads "valid until" now.
-                let after = expiry::Clock {
-                    now: jiff::Timestamp::now(),
-                    tz: ctx.clock.tz.clone(),
-                };
-                let report = Report::LoggedIn {
-                    profile: &profile,
-                    expires_at,
-                    now: &after,
-                };
-                launcher::render(format, &report)
+        } => commands::login::run(
+            ctx,
+            &profile,
+            commands::login::Options {
+                duration,
+                code,
+                remind,
             },
-        ),
+        )
+        .map(|expires_at| {
+            // Read again: the login took time, and the person reads "valid until" now.
+            let after = expiry::Clock {
+                now: jiff::Timestamp::now(),
+                tz: ctx.clock.tz.clone(),
+            };
+            let report = Report::LoggedIn {
+                profile: &profile,
+                expires_at,
+                now: &after,
+            };
+            launcher::render(format, &report)
+        }),
         C::Logout { profile, .. } => commands::logout::run(ctx, &profile).map(|removed| {
             launcher::render(
                 format,
@@ -128,6 +148,16 @@ pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
                 },
             )
         }),
+        C::Reminders { action } => commands::reminders::run(ctx, action).map(|overview| {
+            launcher::render(
+                format,
+                &Report::Reminders {
+                    overview: &overview,
+                    now: &ctx.clock,
+                },
+            )
+        }),
+        C::NotifyDue { wait } => commands::notify_due::run(ctx, wait),
     };
     match result {
         Ok(stdout) => Outcome {
@@ -152,5 +182,7 @@ pub fn format_of(command: &cli::Command) -> Format {
         | cli::Command::Login { format, .. }
         | cli::Command::Logout { format, .. }
         | cli::Command::Setup { format, .. } => *format,
+        cli::Command::Reminders { action } => action.format(),
+        cli::Command::NotifyDue { .. } => Format::Text,
     }
 }

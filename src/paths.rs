@@ -29,6 +29,16 @@ pub struct Env {
     pub duration: Option<String>,
     /// `AWSMFA_LOG`: `debug` turns on the debug log on stderr.
     pub log: Option<String>,
+    /// `AWSMFA_REMIND`: how long before expiry the first reminder comes (`0`: only at expiry).
+    pub remind: Option<String>,
+    /// `AWSMFA_REMINDERS`: `off` turns expiry reminders off, `on` on.
+    pub reminders: Option<String>,
+    /// `XDG_CONFIG_HOME` (systemd user units; not used on macOS).
+    pub xdg_config_home: Option<PathBuf>,
+    /// `XDG_RUNTIME_DIR` (finds a systemd user manager and the session bus; not on macOS).
+    pub xdg_runtime_dir: Option<PathBuf>,
+    /// `DBUS_SESSION_BUS_ADDRESS`: the bus notifications are posted on (not on macOS).
+    pub dbus_session_bus_address: Option<String>,
 }
 
 fn var_path(name: &str) -> Option<PathBuf> {
@@ -54,6 +64,11 @@ impl Env {
             path: std::env::var_os("PATH"),
             duration: var_string("AWSMFA_DURATION"),
             log: var_string("AWSMFA_LOG"),
+            remind: var_string("AWSMFA_REMIND"),
+            reminders: var_string("AWSMFA_REMINDERS"),
+            xdg_config_home: var_path("XDG_CONFIG_HOME"),
+            xdg_runtime_dir: var_path("XDG_RUNTIME_DIR"),
+            dbus_session_bus_address: var_string("DBUS_SESSION_BUS_ADDRESS"),
         }
     }
 

@@ -108,9 +108,10 @@ impl AwsFiles {
 
     /// Every MFA-managed session profile, sorted by name.
     pub fn session_profiles(&self, now: Timestamp) -> Vec<Profile> {
+        let mut seen = std::collections::HashSet::new();
         let mut names: Vec<String> = Vec::new();
         let mut add = |name: &str| {
-            if !name.is_empty() && !names.iter().any(|n| n == name) {
+            if !name.is_empty() && seen.insert(name.to_string()) {
                 names.push(name.to_string());
             }
         };
@@ -128,10 +129,11 @@ impl AwsFiles {
                 add(name);
             }
         }
-        let sources: Vec<String> = names.iter().filter_map(|n| self.source_of(n)).collect();
+        let sources: std::collections::HashSet<String> =
+            names.iter().filter_map(|n| self.source_of(n)).collect();
         let mut profiles: Vec<Profile> = names
             .iter()
-            .filter(|name| !sources.contains(name))
+            .filter(|name| !sources.contains(name.as_str()))
             .filter_map(|name| self.profile(name, now))
             .collect();
         profiles.sort_by(|a, b| a.name.cmp(&b.name));
@@ -145,38 +147,37 @@ impl AwsFiles {
         let has_keys = self.credentials_value(name, "aws_session_token").is_some()
             || self.credentials_value(name, "aws_access_key_id").is_some();
         let (status, seconds_left) = expiry::status(expires_at.filter(|_| has_keys), now);
-        let get = |key: &str| {
-            self.config_value(name, key)
-                .or_else(|| self.config_value(&source, key))
+        // The section names are built once: `list` looks up a dozen keys per profile.
+        let own_section = config_section(name);
+        let source_section = config_section(&source);
+        let own = |key: &str| {
+            self.config
+                .get(&own_section, key)
+                .filter(|v| !v.is_empty())
                 .map(str::to_string)
+        };
+        let either = |key: &str| {
+            own(key).or_else(|| {
+                self.config
+                    .get(&source_section, key)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            })
         };
         Some(Profile {
             name: name.to_string(),
-            region: get("region"),
-            mfa_serial: get("mfa_serial").or_else(|| {
+            region: either("region"),
+            mfa_serial: either("mfa_serial").or_else(|| {
                 self.credentials_value(&source, "aws_mfa_device")
                     .map(str::to_string)
             }),
-            role_arn: self
-                .config_value(name, "awsmfa_role_arn")
-                .or_else(|| self.config_value(name, "role_arn"))
-                .map(str::to_string),
-            duration: self
-                .config_value(name, "awsmfa_duration")
-                .map(str::to_string),
-            duration_seconds: self
-                .config_value(name, "duration_seconds")
-                .map(str::to_string),
-            mfa_process: get("mfa_process"),
-            op_item: self
-                .config_value(name, "awsmfa_op_item")
-                .map(str::to_string),
-            op_vault: self
-                .config_value(name, "awsmfa_op_vault")
-                .map(str::to_string),
-            op_account: self
-                .config_value(name, "awsmfa_op_account")
-                .map(str::to_string),
+            role_arn: own("awsmfa_role_arn").or_else(|| own("role_arn")),
+            duration: own("awsmfa_duration"),
+            duration_seconds: own("duration_seconds"),
+            mfa_process: either("mfa_process"),
+            op_item: own("awsmfa_op_item"),
+            op_vault: own("awsmfa_op_vault"),
+            op_account: own("awsmfa_op_account"),
             source_profile_has_keys: self.has_long_term_keys(&source),
             source_profile: source,
             expires_at: if has_keys { expires_at } else { None },

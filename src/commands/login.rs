@@ -20,6 +20,8 @@ pub struct Options {
     pub duration: Option<String>,
     /// `--code` (checked to be six digits before use).
     pub code: Option<String>,
+    /// `--remind`: the reminder lead time for the new session.
+    pub remind: Option<String>,
 }
 
 /// Logs in and returns the new session's expiry.
@@ -29,6 +31,11 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp>
     guard_long_term_keys(&files, name)?;
     let keys = long_term_keys(&files, &profile)?;
     let seconds = session_seconds(ctx, &profile, options.duration.as_deref())?;
+    let remind = options
+        .remind
+        .as_deref()
+        .map(|text| crate::reminders::settings::parse_lead(text, "--remind"))
+        .transpose()?;
     let serial = serial(ctx, &profile)?;
     let source = otp::source_for(&profile, options.code, &ctx.env)?;
 
@@ -69,7 +76,8 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp>
         })
         .map_err(|e| e.for_profile(name))?;
 
-    write_session(ctx, &files, name, &session)?;
+    write_session(ctx, &files, name, &profile.source_profile, &keys, &session)?;
+    crate::reminders::after_login(&ctx.env, name, session.expiration, remind, ctx.clock.now);
     Ok(session.expiration)
 }
 
@@ -154,6 +162,8 @@ fn write_session(
     ctx: &Context<'_>,
     files: &AwsFiles,
     name: &str,
+    source: &str,
+    keys: &LongTermKeys,
     session: &sts::Session,
 ) -> Result<()> {
     let expires = expiry::format(session.expiration);
@@ -173,6 +183,24 @@ fn write_session(
             ..files.clone()
         };
         guard_long_term_keys(&fresh, name)?;
+        // A program that ignores the lock may be halfway through rewriting the file (one
+        // that writes in place empties it first). Writing on top of a file that lost a
+        // section the first read had, or the keys this session was issued for, would
+        // drop the rest: leave it to that program instead.
+        let whole = files
+            .credentials
+            .sections()
+            .iter()
+            .all(|s| doc.has_section(&s.name))
+            && fresh.credentials_value(source, "aws_access_key_id")
+                == Some(keys.access_key_id.as_str())
+            && fresh.credentials_value(source, "aws_secret_access_key")
+                == Some(keys.secret_access_key.as_str());
+        if !whole {
+            return Err(crate::store::changed_underneath(&crate::paths::display(
+                env, &path,
+            )));
+        }
         let text = doc.upsert(name, &values, &STALE_KEYS).map_err(|e| {
             Error::config(
                 "config_invalid",

@@ -4,6 +4,8 @@
 pub mod list;
 pub mod login;
 pub mod logout;
+pub mod notify_due;
+pub mod reminders;
 pub mod setup;
 pub mod status;
 

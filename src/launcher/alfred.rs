@@ -237,6 +237,19 @@ pub(super) fn render(report: &Report<'_>) -> String {
             profile,
             format!("{profile}: {}", done.join("; ")),
         ),
+        Report::Reminders { overview, .. } => ok(
+            if overview.enabled {
+                "AWS expiry reminders on"
+            } else {
+                "AWS expiry reminders off"
+            },
+            "",
+            if overview.done.is_empty() {
+                overview.scheduler.description.clone()
+            } else {
+                overview.done.join("; ")
+            },
+        ),
     }
 }
 
@@ -257,7 +270,7 @@ pub(super) fn render_error(command: Command, profile: Option<&str>, error: &Erro
                 ..Item::default()
             }],
         }),
-        Command::Login | Command::Logout | Command::Setup => action(
+        Command::Login | Command::Logout | Command::Setup | Command::Reminders => action(
             error.message().to_string(),
             BTreeMap::from([
                 ("awsmfa_ok", "0".to_string()),
@@ -266,6 +279,7 @@ pub(super) fn render_error(command: Command, profile: Option<&str>, error: &Erro
                     match command {
                         Command::Logout => "AWS logout failed",
                         Command::Setup => "awsmfa setup failed",
+                        Command::Reminders => "awsmfa reminders failed",
                         _ => "AWS login failed",
                     }
                     .to_string(),

@@ -69,6 +69,31 @@ fn render_value(report: &Report<'_>) -> serde_json::Value {
             json!({ "profile": profile, "logged_out": true, "had_session": removed })
         }
         Report::SetUp { profile, done } => json!({ "profile": profile, "done": done }),
+        Report::Reminders { overview: o, .. } => json!({
+            "enabled": o.enabled,
+            "switch": o.switch_origin,
+            "lead_seconds": o.default_lead.seconds,
+            "lead_origin": o.default_lead.origin,
+            "scheduler": o.scheduler,
+            "upcoming": o.upcoming.iter().map(|r| json!({
+                "profile": r.profile,
+                "kind": r.kind,
+                "due_at": expiry::format(r.due_at),
+                "expires_at": expiry::format(r.expires_at),
+            })).collect::<Vec<_>>(),
+            "last_posted": o.last_posted.as_ref().map(|(profile, kind, at)| json!({
+                "profile": profile,
+                "kind": kind,
+                "at": expiry::format(*at),
+            })),
+            "last_failure": o.last_failure.as_ref().map(|f| json!({
+                "profile": f.profile,
+                "message": f.message,
+                "at": expiry::format(f.at),
+            })),
+            "problems": o.problems,
+            "done": o.done,
+        }),
     }
 }
 

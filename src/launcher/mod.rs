@@ -61,6 +61,13 @@ pub enum Report<'a> {
         /// What was stored, one line each.
         done: &'a [String],
     },
+    /// `reminders on|off|status`.
+    Reminders {
+        /// The switch, the scheduler, what comes next, and what the command did.
+        overview: &'a crate::reminders::Overview,
+        /// The clock.
+        now: &'a Clock,
+    },
 }
 
 /// Renders `report` for stdout (with a trailing newline).
@@ -97,6 +104,8 @@ pub enum Command {
     Logout,
     /// `setup`: a Run Script action.
     Setup,
+    /// `reminders`: a Run Script action.
+    Reminders,
 }
 
 /// `name` quoted for a POSIX shell only when it needs it, for commands shown to people.

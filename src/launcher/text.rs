@@ -72,7 +72,74 @@ pub(super) fn render(report: &Report<'_>) -> String {
             ));
             out
         }
+        Report::Reminders { overview, now } => reminders(overview, now),
     }
+}
+
+/// The line `awsmfa status` adds to a profile's text: `  reminders: 10 min before expiry
+/// and at expiry (default) · launchd agent`.
+pub fn reminders_line(summary: &str) -> String {
+    format!("  reminders: {summary}\n")
+}
+
+/// `awsmfa reminders …`: what was done, then the switch, the scheduler and what comes next.
+fn reminders(o: &crate::reminders::Overview, now: &crate::expiry::Clock) -> String {
+    use crate::reminders::{Kind, describe_lead, describe_switch};
+    let mut out = String::new();
+    for line in &o.done {
+        out.push_str(&format!("{line}\n"));
+    }
+    if o.enabled {
+        out.push_str(&format!(
+            "reminders: on · {} ({})\n",
+            describe_lead(o.default_lead.seconds),
+            o.default_lead.origin.describe()
+        ));
+    } else {
+        out.push_str(&format!(
+            "reminders: off ({})\n",
+            describe_switch(o.switch_origin)
+        ));
+    }
+    out.push_str(&format!("scheduler: {}\n", o.scheduler.description));
+    for r in &o.upcoming {
+        let what = match r.kind {
+            Kind::Early => "reminder before expiry",
+            Kind::Expired => "reminder at expiry",
+        };
+        let when = if r.due_at <= now.now {
+            "due now".to_string()
+        } else {
+            format!("at {}", expiry::local_clock(r.due_at, now))
+        };
+        out.push_str(&format!(
+            "next: {} {what} {when} (session ends {})\n",
+            r.profile,
+            expiry::local_clock(r.expires_at, now)
+        ));
+    }
+    if let Some((profile, kind, at)) = &o.last_posted {
+        let what = match kind {
+            Kind::Early => "before expiry",
+            Kind::Expired => "at expiry",
+        };
+        out.push_str(&format!(
+            "last posted: {profile} {what}, {}\n",
+            expiry::local_clock(*at, now)
+        ));
+    }
+    if let Some(f) = &o.last_failure {
+        out.push_str(&format!(
+            "last failure: {} ({}): {}\n",
+            expiry::local_clock(f.at, now),
+            f.profile,
+            f.message
+        ));
+    }
+    for problem in &o.problems {
+        out.push_str(&format!("problem: {problem}\n"));
+    }
+    out
 }
 
 /// `session valid until 06:41 (12h)`.

@@ -1,0 +1,273 @@
+//! What runs `awsmfa notify-due`: a launchd agent on macOS; on Linux a systemd user timer
+//! where a user manager runs, else a detached waiter. Installed by `login` (cheaply: files
+//! are compared first, `launchctl`/`systemctl` run only when one changed) and by
+//! `awsmfa reminders on`; removed by `awsmfa reminders off`.
+
+pub mod launchd;
+pub mod systemd;
+pub mod waiter;
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::error::{Error, Result, exit};
+use crate::log;
+use crate::paths::{self, Env};
+
+/// Which scheduler.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The LaunchAgent `dev.awsmfa.reminders` (macOS).
+    Launchd,
+    /// The systemd user timer `awsmfa-reminders.timer` (Linux).
+    Systemd,
+    /// A detached `awsmfa notify-due --wait`.
+    Waiter,
+    /// None is installed or running.
+    None,
+}
+
+/// The scheduler in place now, for `status` and `reminders status`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Scheduler {
+    /// Which one.
+    pub kind: Kind,
+    /// One line for people: `systemd user timer awsmfa-reminders.timer (every minute)`.
+    pub description: String,
+    /// Its file, if it has one.
+    pub path: Option<PathBuf>,
+    /// The waiter's process ID.
+    pub pid: Option<u32>,
+}
+
+impl Scheduler {
+    /// A few words: `launchd agent`, `systemd user timer`, `background waiter`, `none`.
+    pub fn short(&self) -> &'static str {
+        match self.kind {
+            Kind::Launchd => "launchd agent",
+            Kind::Systemd => "systemd user timer",
+            Kind::Waiter => "background waiter",
+            Kind::None => "not scheduled",
+        }
+    }
+}
+
+/// The absolute path of the running program, which the scheduler runs.
+pub fn program() -> Result<PathBuf> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::io("cannot find the path of the awsmfa program", &e))?;
+    std::path::absolute(&exe)
+        .map_err(|e| Error::io("cannot find the path of the awsmfa program", &e))
+}
+
+/// The variables the scheduled `notify-due` needs to see the same files and settings as
+/// this process: the ones set here that `notify-due` reads, paths made absolute.
+pub fn job_environment(env: &Env) -> Vec<(String, String)> {
+    let mut vars = Vec::new();
+    let mut path = |name: &str, set: bool, resolved: Result<PathBuf>| {
+        if let (true, Ok(p)) = (set, resolved)
+            && let Ok(p) = std::path::absolute(p)
+        {
+            vars.push((name.to_string(), p.to_string_lossy().into_owned()));
+        }
+    };
+    path(
+        "AWS_CONFIG_FILE",
+        env.aws_config_file.is_some(),
+        env.config_file(),
+    );
+    path(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        env.aws_credentials_file.is_some(),
+        env.credentials_file(),
+    );
+    path("AWSMFA_CACHE_DIR", env.cache_dir.is_some(), env.cache_dir());
+    if !cfg!(target_os = "macos")
+        && let Some(dir) = env.xdg_cache_home.as_ref().filter(|d| d.is_absolute())
+    {
+        vars.push((
+            "XDG_CACHE_HOME".to_string(),
+            dir.to_string_lossy().into_owned(),
+        ));
+    }
+    for (name, value) in [
+        (super::settings::LEAD_VARIABLE, &env.remind),
+        (super::settings::SWITCH_VARIABLE, &env.reminders),
+    ] {
+        if let Some(value) = value {
+            vars.push((name.to_string(), value.clone()));
+        }
+    }
+    vars
+}
+
+/// Whether a notification could reach a desktop from here (always on macOS): a D-Bus
+/// session bus is named or at its usual place. Without one, a timer would only fail every
+/// minute.
+fn session_bus_known(env: &Env) -> bool {
+    cfg!(target_os = "macos")
+        || env.dbus_session_bus_address.is_some()
+        || env
+            .xdg_runtime_dir
+            .as_ref()
+            .is_some_and(|d| d.is_absolute() && d.join("bus").exists())
+}
+
+/// Makes sure a scheduler runs `notify-due`. Returns a line saying what it did.
+pub fn ensure(env: &Env) -> Result<String> {
+    let program = program()?;
+    let vars = job_environment(env);
+    #[cfg(target_os = "macos")]
+    match launchd::install(env, &program, &vars) {
+        Ok(true) => return Ok("installed the launchd agent dev.awsmfa.reminders".into()),
+        Ok(false) => return Ok("the launchd agent dev.awsmfa.reminders is in place".into()),
+        Err(err) => log::debug(
+            env,
+            &format!("launchd agent not installed, starting a waiter instead: {err}"),
+        ),
+    }
+    if !session_bus_known(env) {
+        return Err(Error::new(
+            "reminders_unavailable",
+            exit::FAILURE,
+            "reminders cannot be shown here: there is no desktop session (no D-Bus session bus); log in to one and run awsmfa reminders on there",
+        ));
+    }
+    if systemd::available(env) {
+        match systemd::install(env, &program, &vars) {
+            Ok(true) => {
+                return Ok(format!(
+                    "installed the systemd user timer {}",
+                    systemd::TIMER
+                ));
+            }
+            Ok(false) => {
+                return Ok(format!(
+                    "the systemd user timer {} is in place",
+                    systemd::TIMER
+                ));
+            }
+            Err(err) => log::debug(
+                env,
+                &format!("systemd timer not installed, starting a waiter instead: {err}"),
+            ),
+        }
+    }
+    match waiter::spawn(env, &program)? {
+        (pid, true) => Ok(format!("started a background waiter (pid {pid})")),
+        (pid, false) => Ok(format!("a background waiter runs (pid {pid})")),
+    }
+}
+
+/// Removes the installed scheduler. Returns a line per thing removed. A running waiter sees
+/// the switch on its next tick and ends.
+pub fn remove(env: &Env) -> Result<Vec<String>> {
+    let mut removed = Vec::new();
+    #[cfg(target_os = "macos")]
+    if launchd::remove(env)? {
+        removed.push("removed the launchd agent dev.awsmfa.reminders".to_string());
+    }
+    if systemd::remove(env)? {
+        removed.push(format!("removed the systemd user timer {}", systemd::TIMER));
+    }
+    if let Some(pid) = waiter::running(env) {
+        removed.push(format!(
+            "the background waiter (pid {pid}) ends within {} s",
+            waiter::TICK.as_secs()
+        ));
+    }
+    Ok(removed)
+}
+
+/// The scheduler in place now: files and the waiter lock only, no `launchctl`/`systemctl`.
+pub fn current(env: &Env) -> Scheduler {
+    if cfg!(target_os = "macos") && launchd::installed(env) {
+        let path = launchd::plist_path(env).ok();
+        return Scheduler {
+            kind: Kind::Launchd,
+            description: format!(
+                "launchd agent {} (every {} s){}",
+                launchd::LABEL,
+                launchd::START_INTERVAL_SECONDS,
+                path.as_ref()
+                    .map(|p| format!(", {}", paths::display(env, p)))
+                    .unwrap_or_default()
+            ),
+            path,
+            pid: None,
+        };
+    }
+    if systemd::installed(env) {
+        let path = systemd::unit_dir(env).ok().map(|d| d.join(systemd::TIMER));
+        let state = if systemd::available(env) {
+            ""
+        } else {
+            " (no systemd user manager answers right now)"
+        };
+        return Scheduler {
+            kind: Kind::Systemd,
+            description: format!(
+                "systemd user timer {} (every minute){state}",
+                systemd::TIMER
+            ),
+            path,
+            pid: None,
+        };
+    }
+    if let Some(pid) = waiter::running(env) {
+        return Scheduler {
+            kind: Kind::Waiter,
+            description: format!(
+                "background waiter awsmfa notify-due --wait (pid {pid}, checks every {} s)",
+                waiter::TICK.as_secs()
+            ),
+            path: None,
+            pid: Some(pid),
+        };
+    }
+    Scheduler {
+        kind: Kind::None,
+        description: "none running: the next awsmfa login (or awsmfa reminders on) starts one"
+            .into(),
+        path: None,
+        pid: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_job_sees_the_files_and_settings_this_process_sees() {
+        let env = Env {
+            home: Some("/home/me".into()),
+            aws_config_file: Some("~/work/config".into()),
+            aws_credentials_file: Some("/srv/creds".into()),
+            remind: Some("15m".into()),
+            log: Some("debug".into()),
+            op: Some("/usr/bin/op".into()),
+            ..Env::default()
+        };
+        let vars = job_environment(&env);
+        let names: Vec<&str> = vars.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "AWS_CONFIG_FILE",
+                "AWS_SHARED_CREDENTIALS_FILE",
+                "AWSMFA_REMIND"
+            ]
+        );
+        assert_eq!(vars[0].1, "/home/me/work/config");
+        assert_eq!(vars[1].1, "/srv/creds");
+        assert!(job_environment(&Env::default()).is_empty());
+    }
+
+    #[test]
+    fn the_program_path_is_absolute() {
+        assert!(program().unwrap().is_absolute());
+    }
+}
