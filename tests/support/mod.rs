@@ -105,6 +105,49 @@ impl Moto {
         &self.url
     }
 
+    /// Creates IAM users through boto3 (`tests/support/iam_seed.py`): alice (an access key,
+    /// an enabled virtual MFA device, a policy allowing iam:ListMFADevices), bob (a device of
+    /// his own) and carol (an access key, no policy). Returns the script's JSON.
+    pub fn seed_iam(&self) -> serde_json::Value {
+        let script = Path::new(REPO).join("tests/support/iam_seed.py");
+        let output = Command::new(python())
+            .arg(&script)
+            .arg(&self.url)
+            .output()
+            .unwrap_or_else(|err| panic!("cannot run iam_seed.py ({err}): {RUN_THROUGH_SCRIPT}"));
+        assert!(
+            output.status.success(),
+            "iam_seed.py failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("iam_seed.py prints one JSON object")
+    }
+
+    /// From now on moto checks each request's SigV4 signature against the keys it issued and
+    /// evaluates the caller's IAM policies (its `INITIAL_NO_AUTH_ACTION_COUNT`, set to 0
+    /// through its own API). Only on a private server ([`Moto::start`]): it breaks requests
+    /// signed with made-up keys.
+    pub fn enforce_auth(&self) {
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).expect("connect to moto");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        write!(
+            stream,
+            "POST /moto-api/reset-auth HTTP/1.0\r\nHost: {address}\r\nContent-Length: 1\r\n\r\n0"
+        )
+        .expect("write to moto");
+        let mut response = String::new();
+        stream
+            .read_to_string(&mut response)
+            .expect("read moto's answer");
+        assert!(
+            response.starts_with("HTTP/1.1 200"),
+            "reset-auth: {response:.200}"
+        );
+    }
+
     /// Polls moto's own API until it returns HTTP 200, which also loads its backends.
     fn wait_until_answering(&self, limit: Duration) -> Result<(), String> {
         let address = self.url.trim_start_matches("http://").to_owned();

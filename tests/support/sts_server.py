@@ -13,12 +13,34 @@ import logging
 import sys
 
 try:
+    from moto.iam.responses import IamResponse
     from moto.server import ThreadedMotoServer
 except ImportError as err:  # pragma: no cover - the message is the point
     sys.exit(
         f"error: moto is not installed for {sys.executable} ({err}): "
         "run ./scripts/test, which creates .venv from requirements-test.txt"
     )
+
+
+def _implicit_user_name(list_mfa_devices):
+    """IAM's ListMFADevices without UserName lists the devices of the user whose access key
+    signed the request; moto 5.2.5 looks up a user named None instead (NoSuchEntity). Its
+    GetUser already resolves the caller from the key: do the same here."""
+
+    def patched(self):
+        if not self._get_param("UserName"):
+            user = self.backend.get_user_from_access_key_id(self.get_access_key())
+            if user is not None:
+                get_param = self._get_param
+                self._get_param = lambda name, if_none=None: (
+                    user.name if name == "UserName" else get_param(name, if_none)
+                )
+        return list_mfa_devices(self)
+
+    return patched
+
+
+IamResponse.list_mfa_devices = _implicit_user_name(IamResponse.list_mfa_devices)
 
 
 def main() -> None:
