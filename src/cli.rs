@@ -10,7 +10,7 @@ Exit codes: 0 ok · 1 unexpected or I/O error · 2 usage · 3 profile/config pro
 4 one-time code (1Password, mfa_process, malformed code) · 5 AWS refused · 6 network/timeout ·
 7 keychain.
 
-Environment: AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS,
+Environment: AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM,
 AWSMFA_OP (path to op), AWSMFA_DURATION (default session length), AWSMFA_CACHE_DIR,
 AWSMFA_REMIND (reminder lead time), AWSMFA_REMINDERS=off, AWSMFA_LOG=debug.";
 

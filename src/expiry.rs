@@ -151,10 +151,21 @@ pub fn human(seconds: i64) -> String {
 pub fn local_clock(ts: Timestamp, clock: &Clock) -> String {
     let at = ts.to_zoned_datetime(clock.tz.clone());
     let today = clock.now.to_zoned_datetime(clock.tz.clone());
+    // Formatted by hand: strftime parses its pattern on every call, once per listed profile.
+    let clock = format!("{:02}:{:02}", at.hour(), at.minute());
     if at.date() == today.date() {
-        at.strftime("%H:%M").to_string()
+        clock
     } else {
-        at.strftime("%a %H:%M").to_string()
+        let day = match at.weekday() {
+            jiff::civil::Weekday::Monday => "Mon",
+            jiff::civil::Weekday::Tuesday => "Tue",
+            jiff::civil::Weekday::Wednesday => "Wed",
+            jiff::civil::Weekday::Thursday => "Thu",
+            jiff::civil::Weekday::Friday => "Fri",
+            jiff::civil::Weekday::Saturday => "Sat",
+            jiff::civil::Weekday::Sunday => "Sun",
+        };
+        format!("{day} {clock}")
     }
 }
 

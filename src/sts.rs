@@ -170,18 +170,8 @@ where
 {
     match err {
         SdkError::ServiceError(_) => classify(err.code(), err.message()),
-        SdkError::TimeoutError(_) => Error::new(
-            "timeout",
-            exit::NETWORK,
-            "AWS STS did not answer in time: check your network connection and try again",
-        )
-        .retryable(),
-        SdkError::DispatchFailure(failure) if failure.is_timeout() => Error::new(
-            "timeout",
-            exit::NETWORK,
-            "AWS STS did not answer in time: check your network connection and try again",
-        )
-        .retryable(),
+        SdkError::TimeoutError(_) => timed_out(),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => timed_out(),
         SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => Error::new(
             "network",
             exit::NETWORK,
@@ -195,6 +185,15 @@ where
         ),
         _ => classify(err.code(), err.message()),
     }
+}
+
+fn timed_out() -> Error {
+    Error::new(
+        "timeout",
+        exit::NETWORK,
+        "AWS STS did not answer in time: check your network connection and try again",
+    )
+    .retryable()
 }
 
 /// Maps an STS error code and message (as AWS sends them) to a message that says what to do.

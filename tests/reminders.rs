@@ -2,17 +2,15 @@
 //! service — a listener on a private D-Bus session bus of each test's own — and is scheduled
 //! through the same files and commands as on a person's machine.
 
-#[path = "support/dbus.rs"]
-mod dbus;
 mod support;
 
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use dbus::{Answers, Bus, Listener};
 use jiff::Timestamp;
 use serde_json::Value;
+use support::dbus::{Answers, Bus, Listener};
 use support::{Home, Moto};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

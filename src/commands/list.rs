@@ -11,5 +11,8 @@ use crate::profiles::{AwsFiles, Profile};
 pub fn run(ctx: &Context<'_>, query: &str) -> Result<Vec<Profile>> {
     let files = AwsFiles::load(&ctx.env)?;
     let profiles = files.session_profiles(ctx.clock.now);
+    // The process ends right after printing: freeing every parsed line one by one would
+    // cost `list` (on Alfred's keystroke path) more than reading the files did.
+    std::mem::forget(files);
     Ok(crate::fuzzy::rank(profiles, query, |p| &p.name))
 }

@@ -12,14 +12,41 @@ use crate::profiles::Profile;
 
 /// A Script Filter response.
 #[derive(Serialize, Debug, Default)]
-pub struct ScriptFilter {
+pub struct ScriptFilter<I = Vec<Item>> {
     /// Re-run the script after this many seconds (0.1–5.0) while the window is open.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rerun: Option<f64>,
     /// Keep our order instead of Alfred's learned one.
     pub skipknowledge: bool,
     /// The rows.
-    pub items: Vec<Item>,
+    pub items: I,
+}
+
+/// The rows of a profile list, each built as it is written and dropped right after, so
+/// `list` (on Alfred's keystroke path) never holds hundreds of rows in memory at once.
+pub struct ProfileItems<'a> {
+    profiles: &'a [Profile],
+    now: &'a Clock,
+}
+
+impl Serialize for ProfileItems<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(Some(self.profiles.len().max(1)))?;
+        if self.profiles.is_empty() {
+            seq.serialize_element(&Item {
+                title: "No MFA profiles found".into(),
+                subtitle: "Add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME".into(),
+                valid: false,
+                icon: error_icon(),
+                ..Item::default()
+            })?;
+        }
+        for profile in self.profiles {
+            seq.serialize_element(&profile_item(profile, self.now))?;
+        }
+        seq.end()
+    }
 }
 
 /// One row.
@@ -160,7 +187,7 @@ pub fn profile_item(p: &Profile, now: &Clock) -> Item {
 }
 
 /// The Script Filter for a list of profiles.
-pub fn list(profiles: &[Profile], now: &Clock) -> ScriptFilter {
+pub fn list<'a>(profiles: &'a [Profile], now: &'a Clock) -> ScriptFilter<ProfileItems<'a>> {
     let counting = |s: Status| profiles.iter().any(|p| p.status == s);
     let rerun = if counting(Status::Expiring) {
         Some(1.0)
@@ -169,25 +196,26 @@ pub fn list(profiles: &[Profile], now: &Clock) -> ScriptFilter {
     } else {
         None
     };
-    let mut items: Vec<Item> = profiles.iter().map(|p| profile_item(p, now)).collect();
-    if items.is_empty() {
-        items.push(Item {
-            title: "No MFA profiles found".into(),
-            subtitle: "Add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME".into(),
-            valid: false,
-            icon: error_icon(),
-            ..Item::default()
-        });
-    }
     ScriptFilter {
         rerun,
         skipknowledge: true,
-        items,
+        items: ProfileItems { profiles, now },
     }
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| "{}".into()) + "\n"
+    to_json_sized(value, 1024)
+}
+
+/// Serialises into a buffer of about the expected size, so it does not double (and copy)
+/// its way up from a few bytes.
+fn to_json_sized<T: Serialize>(value: &T, capacity: usize) -> String {
+    let mut out = Vec::with_capacity(capacity);
+    if serde_json::to_writer(&mut out, value).is_err() {
+        return "{}\n".into();
+    }
+    out.push(b'\n');
+    String::from_utf8(out).unwrap_or_else(|_| "{}\n".into())
 }
 
 /// Run Script output: `{"alfredworkflow": {"arg": …, "variables": {…}}}`.
@@ -209,7 +237,9 @@ pub(super) fn render(report: &Report<'_>) -> String {
         )
     };
     match report {
-        Report::List { profiles, now } => to_json(&list(profiles, now)),
+        Report::List { profiles, now } => {
+            to_json_sized(&list(profiles, now), 1024 * (profiles.len() + 1))
+        }
         Report::Status { profile, now } => to_json(&list(std::slice::from_ref(*profile), now)),
         Report::LoggedIn {
             profile,

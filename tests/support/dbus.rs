@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const REPO: &str = env!("CARGO_MANIFEST_DIR");
+use super::{REPO, python};
 const HOW_TO_INSTALL: &str = "run the tests through ./scripts/test, which installs dbus \
      (dbus-daemon) with apt-get and dbus-next into .venv from requirements-test.txt, and puts \
      .venv/bin first on PATH";
@@ -123,17 +123,6 @@ impl Bus {
 impl Drop for Bus {
     fn drop(&mut self) {
         stop(&mut self.child);
-    }
-}
-
-/// The Python that has dbus-next: the repository's `.venv` when it exists, else `python3`
-/// on PATH (which ./scripts/test makes the `.venv` one).
-fn python() -> PathBuf {
-    let venv = Path::new(REPO).join(".venv/bin/python3");
-    if venv.exists() {
-        venv
-    } else {
-        PathBuf::from("python3")
     }
 }
 

@@ -18,6 +18,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{OnceLock, mpsc};
 use std::time::{Duration, Instant};
 
+pub mod dbus;
+
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 const RUN_THROUGH_SCRIPT: &str = "run the tests through ./scripts/test, which installs moto \
      into .venv from requirements-test.txt and puts .venv/bin first on PATH";
@@ -175,7 +177,8 @@ impl Drop for Moto {
     }
 }
 
-/// The Python that has moto: the repository's `.venv` when it exists, else `python3` on PATH.
+/// The Python that has moto and dbus-next: the repository's `.venv` when it exists, else
+/// `python3` on PATH (which ./scripts/test makes the `.venv` one).
 fn python() -> PathBuf {
     let venv = Path::new(REPO).join(".venv/bin/python3");
     if venv.exists() {
