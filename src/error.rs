@@ -69,6 +69,32 @@ impl Error {
         self
     }
 
+    /// Masks `secret` where it stands as a word of its own in the message, for text quoted
+    /// from elsewhere (an STS error that quotes the one-time code back). Inside a longer
+    /// word it is something else: `123456` in the account ID `123456789012` stays.
+    pub fn masking(mut self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let in_word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        let message = &self.message;
+        let mut masked = String::with_capacity(message.len());
+        let mut copied = 0;
+        for (at, _) in message.match_indices(secret) {
+            let end = at + secret.len();
+            if in_word(message[..at].chars().next_back()) || in_word(message[end..].chars().next())
+            {
+                continue;
+            }
+            masked.push_str(&message[copied..at]);
+            masked.push_str(&"•".repeat(secret.chars().count()));
+            copied = end;
+        }
+        masked.push_str(&message[copied..]);
+        self.message = masked;
+        self
+    }
+
     /// The stable kind, e.g. `op_locked`.
     pub fn kind(&self) -> &'static str {
         self.kind
@@ -98,6 +124,13 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// `errno` for "Too many levels of symbolic links".
+#[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+const ELOOP: i32 = 62;
+/// `errno` for "Too many levels of symbolic links".
+#[cfg(not(any(target_os = "macos", target_os = "ios", target_os = "freebsd")))]
+const ELOOP: i32 = 40;
+
 /// `std::io::Error`'s text without the "(os error 13)" suffix, with advice for common cases.
 fn describe_io(err: &std::io::Error) -> String {
     use std::io::ErrorKind;
@@ -110,6 +143,10 @@ fn describe_io(err: &std::io::Error) -> String {
         ErrorKind::ReadOnlyFilesystem => "the file system is read-only".into(),
         ErrorKind::IsADirectory => "is a folder, not a file: move it away".into(),
         ErrorKind::NotADirectory => "a part of the path is a file, not a folder".into(),
+        // `ErrorKind::FilesystemLoop` is not stable yet: ELOOP by number.
+        _ if err.raw_os_error() == Some(ELOOP) => {
+            "it is a loop of symbolic links: check where they point (ls -l)".into()
+        }
         _ => {
             let text = err.to_string();
             match text.find(" (os error") {

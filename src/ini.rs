@@ -12,6 +12,8 @@
 //! or LF line ends and an optional UTF-8 byte-order mark. Keys match case-insensitively.
 //! Values keep everything after the delimiter (AWS does not strip inline comments from values).
 
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
 /// Why a file could not be read as INI: the 1-based line and what is wrong there.
@@ -24,15 +26,25 @@ pub struct ParseError {
     pub problem: String,
 }
 
-/// One `key = value` line (with its continuation lines).
+/// One `key = value` line (with its continuation lines), as byte ranges into the text: a
+/// file is parsed on every keystroke in Alfred, and two strings per line add up.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
+struct Entry {
     /// The key as written, trimmed.
-    pub key: String,
+    key: Range<usize>,
     /// The value, trimmed; continuation lines are not part of it.
-    pub value: String,
+    value: Range<usize>,
     /// Byte range of the line(s) in the document, line end included.
     span: Range<usize>,
+}
+
+/// A `key = value` setting as read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setting<'a> {
+    /// The key as written, trimmed.
+    pub key: &'a str,
+    /// The value, trimmed; continuation lines are not part of it.
+    pub value: &'a str,
 }
 
 /// One `[name]` section and the lines up to the next header.
@@ -40,21 +52,10 @@ pub struct Entry {
 pub struct Section {
     /// The text between the brackets, trimmed (`profile work`, `work`, `default`).
     pub name: String,
-    /// The entries in file order.
-    pub entries: Vec<Entry>,
+    /// Its entries: a range of the document's entry list.
+    entries: Range<usize>,
     /// Byte range from the header's first byte to the start of the next header (or the end).
     span: Range<usize>,
-}
-
-impl Section {
-    /// The value of the last entry called `key` (case-insensitive), as the AWS CLI reads it.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .rev()
-            .find(|e| e.key.eq_ignore_ascii_case(key))
-            .map(|e| e.value.as_str())
-    }
 }
 
 /// A parsed file that remembers where everything is, so edits touch only their lines.
@@ -62,7 +63,12 @@ impl Section {
 pub struct Document {
     text: String,
     sections: Vec<Section>,
+    /// Every entry in file order; each section owns a range of it.
+    entries: Vec<Entry>,
     newline: &'static str,
+    /// Section name → indexes into `sections`, in file order. `list` looks up a dozen keys
+    /// for each of hundreds of profiles on every keystroke: a scan per lookup is quadratic.
+    index: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>>,
 }
 
 /// The byte ranges of every line, each including its line end.
@@ -109,12 +115,14 @@ impl Document {
         let text = text.into();
         let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
         let mut sections: Vec<Section> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
         let mut newline = "\n";
         let mut first_line = true;
         for (index, range) in lines(&text[body_start..]).enumerate() {
             let range = range.start + body_start..range.end + body_start;
             let raw = &text[range.clone()];
-            if first_line && raw.ends_with("\r\n") {
+            // CRLF, or a lone CR at the very end, which the `\n` of an edit turns into CRLF.
+            if first_line && raw[content(raw).len()..].starts_with('\r') {
                 newline = "\r\n";
             }
             first_line = false;
@@ -138,7 +146,7 @@ impl Document {
                 }
                 sections.push(Section {
                     name: name.to_string(),
-                    entries: Vec::new(),
+                    entries: entries.len()..entries.len(),
                     span: range.start..range.end,
                 });
                 continue;
@@ -150,12 +158,15 @@ impl Document {
             };
             section.span.end = range.end;
             let indented = line.starts_with([' ', '\t']);
-            if indented && let Some(last) = section.entries.last_mut() {
+            let own_last = (!section.entries.is_empty())
+                .then(|| entries.last_mut())
+                .flatten();
+            if indented && let Some(last) = own_last {
                 // A continuation (`s3 =` followed by indented sub-settings) belongs to its key.
                 last.span.end = range.end;
                 continue;
             }
-            let Some(delimiter) = trimmed.find(['=', ':']) else {
+            let Some(delimiter) = trimmed.bytes().position(|b| b == b'=' || b == b':') else {
                 return Err(err(format!(
                     "expected `key = value`, a `[section]` header or a `#` comment, found `{}`",
                     preview(trimmed)
@@ -165,16 +176,28 @@ impl Document {
             if key.is_empty() {
                 return Err(err("a setting needs a name before `=`".into()));
             }
-            section.entries.push(Entry {
-                key: key.to_string(),
-                value: trimmed[delimiter + 1..].trim().to_string(),
+            let value = trimmed[delimiter + 1..].trim();
+            let at = |part: &str| {
+                let start = part.as_ptr() as usize - text.as_ptr() as usize;
+                start..start + part.len()
+            };
+            entries.push(Entry {
+                key: at(key),
+                value: at(value),
                 span: range,
             });
+            section.entries.end = entries.len();
+        }
+        let mut index: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+        for (i, section) in sections.iter().enumerate() {
+            index.entry(section.name.clone()).or_default().push(i);
         }
         Ok(Document {
             text,
             sections,
+            entries,
             newline,
+            index,
         })
     }
 
@@ -190,16 +213,46 @@ impl Document {
 
     /// All sections called `name`, merged the way the AWS CLI reads them: later keys win.
     pub fn get(&self, section: &str, key: &str) -> Option<&str> {
-        self.sections
+        self.index
+            .get(section)?
             .iter()
             .rev()
-            .filter(|s| s.name == section)
-            .find_map(|s| s.get(key))
+            .find_map(|&i| self.value(&self.sections[i], key))
+    }
+
+    /// The settings of one section, in file order.
+    pub fn settings<'a>(
+        &'a self,
+        section: &Section,
+    ) -> impl DoubleEndedIterator<Item = Setting<'a>> + 'a {
+        self.entries[section.entries.clone()]
+            .iter()
+            .map(|e| Setting {
+                key: &self.text[e.key.clone()],
+                value: &self.text[e.value.clone()],
+            })
+    }
+
+    /// The value of the last entry called `key` (case-insensitive) in one section, as the AWS
+    /// CLI reads it.
+    pub fn value<'a>(&'a self, section: &Section, key: &str) -> Option<&'a str> {
+        self.settings(section)
+            .rev()
+            .find(|s| s.key.eq_ignore_ascii_case(key))
+            .map(|s| s.value)
+    }
+
+    fn entries_of(&self, section: &Section) -> &[Entry] {
+        &self.entries[section.entries.clone()]
+    }
+
+    fn key_of(&self, entry: &Entry) -> &str {
+        &self.text[entry.key.clone()]
     }
 
     /// Whether a section called `name` exists.
     pub fn has_section(&self, name: &str) -> bool {
-        self.sections.iter().any(|s| s.name == name)
+        self.index.contains_key(name)
     }
 
     /// Returns the text with section `name` holding `values` (set in the order given), and
@@ -223,13 +276,12 @@ impl Document {
         let Some(first) = targets.first() else {
             let mut out = self.text.clone();
             let body = self.text.trim_start_matches('\u{feff}');
-            if !body.trim().is_empty() {
-                if !out.ends_with('\n') {
-                    out.push_str(newline);
-                }
-                if !out.ends_with(&format!("{newline}{newline}")) {
-                    out.push_str(newline);
-                }
+            // The header starts a line of its own, also after a last line of blanks only.
+            if !body.is_empty() {
+                end_line(&mut out, newline);
+            }
+            if !body.trim().is_empty() && !out.ends_with(&format!("{newline}{newline}")) {
+                out.push_str(newline);
             }
             out.push_str(&format!("[{name}]{newline}"));
             for (key, value) in values {
@@ -249,12 +301,13 @@ impl Document {
                 + self.text[section.span.clone()]
                     .find('\n')
                     .map_or(section.span.len(), |i| i + 1);
-            for entry in &section.entries {
+            for entry in self.entries_of(section) {
+                let entry_key = self.key_of(entry);
                 out.push_str(&self.text[cursor..entry.span.start]);
                 cursor = entry.span.end;
                 let own = values
                     .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case(&entry.key));
+                    .find(|(k, _)| k.eq_ignore_ascii_case(entry_key));
                 match own {
                     Some((key, value))
                         if is_first && !written.iter().any(|w| w.eq_ignore_ascii_case(key)) =>
@@ -262,7 +315,7 @@ impl Document {
                         out.push_str(&line_for(key, value));
                         written.push(key);
                     }
-                    _ if is_set(&entry.key) || is_removed(&entry.key) => {}
+                    _ if is_set(entry_key) || is_removed(entry_key) => {}
                     _ => out.push_str(&self.text[entry.span.clone()]),
                 }
                 insert_at = entry.span.end;
@@ -272,13 +325,15 @@ impl Document {
                 // any trailing blank lines or comments that separate it from the next one.
                 out.push_str(&self.text[cursor..insert_at.max(cursor)]);
                 cursor = insert_at.max(cursor);
-                if !out.ends_with('\n') && !out.is_empty() {
-                    out.push_str(newline);
+                let mut new = values
+                    .iter()
+                    .filter(|(key, _)| !written.iter().any(|w| w.eq_ignore_ascii_case(key)))
+                    .peekable();
+                if new.peek().is_some() {
+                    end_line(&mut out, newline);
                 }
-                for (key, value) in values {
-                    if !written.iter().any(|w| w.eq_ignore_ascii_case(key)) {
-                        out.push_str(&line_for(key, value));
-                    }
+                for (key, value) in new {
+                    out.push_str(&line_for(key, value));
                 }
             }
         }
@@ -293,8 +348,11 @@ impl Document {
         let mut cursor = 0;
         let mut changed = false;
         for section in self.sections.iter().filter(|s| s.name == name) {
-            for entry in &section.entries {
-                if remove.iter().any(|k| k.eq_ignore_ascii_case(&entry.key)) {
+            for entry in self.entries_of(section) {
+                if remove
+                    .iter()
+                    .any(|k| k.eq_ignore_ascii_case(self.key_of(entry)))
+                {
                     out.push_str(&self.text[cursor..entry.span.start]);
                     cursor = entry.span.end;
                     changed = true;
@@ -303,6 +361,40 @@ impl Document {
         }
         out.push_str(&self.text[cursor..]);
         changed.then_some(out)
+    }
+}
+
+/// Ends the last line of `out` if it has no line end: a CR that ends the text (which reads
+/// as a line end) gets its LF, any other line `newline`.
+fn end_line(out: &mut String, newline: &str) {
+    if out.ends_with('\r') {
+        out.push('\n');
+    } else if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(newline);
+    }
+}
+
+/// FNV-1a for the section index. std's SipHash defends against crafted collisions, which a
+/// person's own config file does not need, and costs `list` more than the lookups do.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for byte in bytes {
+            hash ^= u64::from(*byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
     }
 }
 
@@ -339,7 +431,12 @@ fn check_entry(key: &str, value: &str) -> Result<(), ParseError> {
             key.escape_debug()
         ),
     };
-    if key.is_empty() || key.contains(['=', ':', '\n', '\r', '[']) || key != key.trim() {
+    // A key starting with `#` or `;` would turn its line into a comment.
+    if key.is_empty()
+        || key.contains(['=', ':', '\n', '\r', '['])
+        || key.starts_with(['#', ';'])
+        || key != key.trim()
+    {
         return Err(bad("name"));
     }
     if value.contains(['\n', '\r']) || value != value.trim() {

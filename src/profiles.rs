@@ -32,6 +32,18 @@ pub struct AwsFiles {
 
 /// Reads a file that may not exist; `None` when it does not.
 pub fn read_optional(env: &Env, path: &Path) -> Result<Option<String>> {
+    // Reading a named pipe waits for a writer for ever: `list` would hang every keystroke.
+    if let Ok(meta) = std::fs::metadata(path)
+        && std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type())
+    {
+        return Err(Error::config(
+            "config_invalid",
+            format!(
+                "{} is not a regular file (it is a named pipe): replace it with a text file",
+                paths::display(env, path)
+            ),
+        ));
+    }
     match std::fs::read(path) {
         Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
             Error::config(
@@ -100,10 +112,16 @@ impl AwsFiles {
         if let Some(explicit) = self.config_value(name, "awsmfa_source_profile") {
             return Some(explicit.to_string());
         }
-        SOURCE_SUFFIXES
-            .iter()
-            .map(|suffix| format!("{name}{suffix}"))
-            .find(|candidate| self.has_long_term_keys(candidate))
+        let mut candidate = String::with_capacity(name.len() + 10);
+        for suffix in SOURCE_SUFFIXES {
+            candidate.clear();
+            candidate.push_str(name);
+            candidate.push_str(suffix);
+            if self.has_long_term_keys(&candidate) {
+                return Some(candidate);
+            }
+        }
+        None
     }
 
     /// Every MFA-managed session profile, sorted by name.
@@ -124,17 +142,27 @@ impl AwsFiles {
         }
         for section in self.config.sections() {
             if let Some(name) = profile_name_of_config_section(&section.name)
-                && section.get("awsmfa_source_profile").is_some()
+                && self
+                    .config
+                    .value(section, "awsmfa_source_profile")
+                    .is_some()
             {
                 add(name);
             }
         }
-        let sources: std::collections::HashSet<String> =
-            names.iter().filter_map(|n| self.source_of(n)).collect();
-        let mut profiles: Vec<Profile> = names
+        // Each name's source, looked up once.
+        let with_sources: Vec<(String, String)> = names
+            .into_iter()
+            .filter_map(|name| self.source_of(&name).map(|source| (name, source)))
+            .collect();
+        let sources: std::collections::HashSet<&str> = with_sources
             .iter()
-            .filter(|name| !sources.contains(name.as_str()))
-            .filter_map(|name| self.profile(name, now))
+            .map(|(_, source)| source.as_str())
+            .collect();
+        let mut profiles: Vec<Profile> = with_sources
+            .iter()
+            .filter(|(name, _)| !sources.contains(name.as_str()))
+            .map(|(name, source)| self.profile_with_source(name, source.clone(), now))
             .collect();
         profiles.sort_by(|a, b| a.name.cmp(&b.name));
         profiles
@@ -143,6 +171,10 @@ impl AwsFiles {
     /// The session profile `name`, if it is MFA-managed (has a source profile).
     pub fn profile(&self, name: &str, now: Timestamp) -> Option<Profile> {
         let source = self.source_of(name)?;
+        Some(self.profile_with_source(name, source, now))
+    }
+
+    fn profile_with_source(&self, name: &str, source: String, now: Timestamp) -> Profile {
         let expires_at = self.session_expiry(name);
         let has_keys = self.credentials_value(name, "aws_session_token").is_some()
             || self.credentials_value(name, "aws_access_key_id").is_some();
@@ -164,7 +196,7 @@ impl AwsFiles {
                     .map(str::to_string)
             })
         };
-        Some(Profile {
+        Profile {
             name: name.to_string(),
             region: either("region"),
             mfa_serial: either("mfa_serial").or_else(|| {
@@ -183,7 +215,7 @@ impl AwsFiles {
             expires_at: if has_keys { expires_at } else { None },
             status,
             seconds_left,
-        })
+        }
     }
 
     fn session_expiry(&self, name: &str) -> Option<Timestamp> {

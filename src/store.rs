@@ -3,7 +3,9 @@
 //! An edit takes an exclusive lock on the file's folder, re-reads the file under it (so a
 //! change another process made meanwhile is kept), computes the new text, writes it to a new
 //! temporary file in the same folder, fsyncs
-//! it, renames it over the file and fsyncs the folder. A symlinked file is edited at its
+//! it, checks that the file still holds what was read (a program that ignores the lock may
+//! have written it meanwhile: then nothing is written and the edit fails), renames the
+//! temporary file over the file and fsyncs the folder. A symlinked file is edited at its
 //! target. The file is always left owner-only (0600). On any error before the rename the file is untouched and the temporary file is
 //! removed; a temporary file left by a killed process is never read and is swept up by the
 //! next edit.
@@ -87,6 +89,15 @@ where
     let old = crate::profiles::read_optional(env, &target)?;
     // Owner-only, always: a group- or world-readable mode is tightened, never kept.
     let mode = match fs::metadata(&target) {
+        // Writing a new file and renaming it would go around a read-only mode (and root
+        // ignores it anyway): a file its owner made read-only is left alone.
+        Ok(meta) if meta.permissions().mode() & 0o200 == 0 => {
+            return Err(Error::new(
+                "io",
+                crate::error::exit::FAILURE,
+                format!("{shown} is read-only: make it writable (chmod u+w {shown}) and try again"),
+            ));
+        }
         Ok(meta) => (meta.permissions().mode() & 0o700) | 0o600,
         Err(_) => 0o600,
     };
@@ -97,18 +108,69 @@ where
         return Ok(false);
     }
     let tmp = temporary_path(&target);
-    let written = write_new(&tmp, new.as_bytes(), mode).and_then(|()| fs::rename(&tmp, &target));
-    if let Err(err) = written {
-        let _ = fs::remove_file(&tmp);
-        return Err(Error::io(
-            format!("cannot write {shown} (it was left as it was)"),
-            &err,
-        ));
+    let written = write_new(&tmp, new.as_bytes(), mode)
+        .and_then(|()| still_holds(&target, old.as_deref()))
+        .and_then(|same| {
+            if same {
+                fs::rename(&tmp, &target).map(|()| true)
+            } else {
+                Ok(false)
+            }
+        });
+    match written {
+        Ok(true) => {}
+        Ok(false) => {
+            let _ = fs::remove_file(&tmp);
+            return Err(changed_underneath(&shown));
+        }
+        Err(err) => {
+            let _ = fs::remove_file(&tmp);
+            // The new file is made in the folder: a permission error is the folder's.
+            if err.kind() == std::io::ErrorKind::PermissionDenied {
+                let folder = paths::display(env, &dir);
+                return Err(Error::new(
+                    "io",
+                    crate::error::exit::FAILURE,
+                    format!(
+                        "cannot write {shown} (it was left as it was): awsmfa may not create files in {folder}: check the folder's owner and mode (ls -ld {folder})"
+                    ),
+                ));
+            }
+            return Err(Error::io(
+                format!("cannot write {shown} (it was left as it was)"),
+                &err,
+            ));
+        }
     }
     if let Ok(folder) = File::open(&dir) {
         let _ = folder.sync_all();
     }
     Ok(true)
+}
+
+/// The error when the file changed under the lock: a program that ignores awsmfa's lock
+/// wrote it (or was halfway through writing it when awsmfa read it). Its version is kept.
+pub fn changed_underneath(shown: &str) -> Error {
+    Error::new(
+        "io",
+        crate::error::exit::FAILURE,
+        format!(
+            "{shown} changed while awsmfa was writing it (another program is editing it): awsmfa left it as that program wrote it; try again"
+        ),
+    )
+    .retryable()
+}
+
+/// Whether `target` still holds exactly `old` (`None`: still does not exist). Checked
+/// right before the rename, so that a write by a program that ignores the lock since the
+/// file was read is never replaced; only one in the microseconds between this read and
+/// the rename can be.
+fn still_holds(target: &Path, old: Option<&str>) -> Result<bool, std::io::Error> {
+    match fs::read(target) {
+        Ok(bytes) => Ok(old.is_some_and(|old| old.as_bytes() == bytes)),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(old.is_none()),
+        Err(err) => Err(err),
+    }
 }
 
 fn temporary_path(target: &Path) -> PathBuf {

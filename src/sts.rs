@@ -114,7 +114,7 @@ pub async fn exchange(client: &aws_sdk_sts::Client, request: &Request) -> Result
                 .duration_seconds(request.duration_seconds as i32)
                 .send()
                 .await
-                .map_err(|e| map_error(&e))?
+                .map_err(|e| map_error(&e).masking(&request.code))?
                 .credentials
         }
         Some(role) => {
@@ -127,7 +127,7 @@ pub async fn exchange(client: &aws_sdk_sts::Client, request: &Request) -> Result
                 .duration_seconds(request.duration_seconds as i32)
                 .send()
                 .await
-                .map_err(|e| map_error(&e))?
+                .map_err(|e| map_error(&e).masking(&request.code))?
                 .credentials
         }
     };
@@ -223,6 +223,15 @@ pub fn classify(code: Option<&str>, message: Option<&str>) -> Error {
             "sts_access_denied",
             format!("AWS denied the request: {}", one_line(message)),
         ),
+        // The signature carries this computer's time; AWS takes it within 15 minutes of its own.
+        "SignatureDoesNotMatch" | "InvalidSignatureException"
+            if has("signature expired") || has("signature not yet current") =>
+        {
+            aws("sts_access_denied", clock_is_off(message))
+        }
+        "RequestExpired" | "RequestTimeTooSkewed" | "RequestInTheFuture" => {
+            aws("sts_access_denied", clock_is_off(message))
+        }
         "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException" => aws(
             "sts_invalid_key",
             "AWS does not accept the source profile's access key (wrong, deactivated or deleted): create a new access key in IAM and put it in the source profile".into(),
@@ -244,6 +253,14 @@ pub fn classify(code: Option<&str>, message: Option<&str>) -> Error {
             "sts_access_denied",
             format!("AWS refused the request: {}", one_line(message)),
         ),
+        // Neither an error code nor a message: something else answered (a proxy, a captive
+        // portal, a wrong AWS_ENDPOINT_URL_STS) with what is not an STS response.
+        "" if message.trim().is_empty() => Error::new(
+            "network",
+            exit::NETWORK,
+            "the answer to the AWS STS request did not come from STS: check your network connection (a captive portal or proxy may be answering) or AWS_ENDPOINT_URL_STS, and try again",
+        )
+        .retryable(),
         other => aws(
             "sts_access_denied",
             format!(
@@ -253,6 +270,14 @@ pub fn classify(code: Option<&str>, message: Option<&str>) -> Error {
             ),
         ),
     }
+}
+
+/// AWS refused a request signed with this computer's time, quoting both times.
+fn clock_is_off(message: &str) -> String {
+    format!(
+        "AWS refused the request because this computer's clock is off ({}): set the date and time automatically and try again",
+        one_line(message)
+    )
 }
 
 fn one_line(text: &str) -> String {

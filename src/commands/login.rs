@@ -76,6 +76,18 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp>
         })
         .map_err(|e| e.for_profile(name))?;
 
+    // AWS's clock is right: a session that has ended by this computer's clock means this
+    // clock is far ahead, and every request signed with it would be refused too.
+    if session.expiration <= Timestamp::now() {
+        return Err(Error::new(
+            "sts_access_denied",
+            exit::AWS,
+            format!(
+                "AWS STS sent a session that ended at {}, which is before this computer's time: this computer's clock is off: set the date and time automatically and try again",
+                expiry::format(session.expiration)
+            ),
+        ));
+    }
     write_session(ctx, &files, name, &profile.source_profile, &keys, &session)?;
     crate::reminders::after_login(&ctx.env, name, session.expiration, remind, ctx.clock.now);
     Ok(session.expiration)

@@ -124,14 +124,14 @@ fn upsert_changes_only_the_target_section_over_the_corpus() {
             }
             // Keys of the section that awsmfa does not manage survive.
             for section in before.sections().iter().filter(|s| s.name == *name) {
-                for entry in &section.entries {
+                for entry in before.settings(section) {
                     let managed = VALUES
                         .iter()
-                        .any(|(k, _)| k.eq_ignore_ascii_case(&entry.key))
-                        || REMOVE.iter().any(|k| k.eq_ignore_ascii_case(&entry.key));
+                        .any(|(k, _)| k.eq_ignore_ascii_case(entry.key))
+                        || REMOVE.iter().any(|k| k.eq_ignore_ascii_case(entry.key));
                     if !managed {
                         assert!(
-                            after.get(name, &entry.key).is_some(),
+                            after.get(name, entry.key).is_some(),
                             "{label}: lost {}",
                             entry.key
                         );

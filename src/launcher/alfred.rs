@@ -1,6 +1,7 @@
 //! `--format alfred`: Alfred's Script Filter JSON for `list`/`status`, and its Run Script JSON
 //! (`alfredworkflow`) for actions. Typed, so every field is spelled as Alfred documents it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -12,7 +13,7 @@ use crate::profiles::Profile;
 
 /// A Script Filter response.
 #[derive(Serialize, Debug, Default)]
-pub struct ScriptFilter<I = Vec<Item>> {
+pub struct ScriptFilter<I> {
     /// Re-run the script after this many seconds (0.1–5.0) while the window is open.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rerun: Option<f64>,
@@ -49,60 +50,78 @@ impl Serialize for ProfileItems<'_> {
     }
 }
 
-/// One row.
+/// One row. Strings borrow from the profile where they can: `list` builds hundreds of these.
 #[derive(Serialize, Debug, Default)]
-pub struct Item {
+pub struct Item<'a> {
     /// Stable ID (not used for ordering since `skipknowledge` is set).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+    pub uid: Option<&'a str>,
     /// The main text.
-    pub title: String,
+    pub title: Cow<'a, str>,
     /// The line under it.
-    pub subtitle: String,
+    pub subtitle: Cow<'a, str>,
     /// Passed to the next object on ↩.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub arg: Option<String>,
+    pub arg: Option<&'a str>,
     /// Text put in the search field on ⇥.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub autocomplete: Option<String>,
+    pub autocomplete: Option<&'a str>,
     /// Whether ↩ acts on the row.
     pub valid: bool,
     /// The row's icon.
     pub icon: Icon,
     /// ⌘C and Large Type texts.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<Text>,
+    pub text: Option<Text<'a>>,
     /// Workflow variables set when the row is actioned.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub variables: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub variables: Option<Variables<'a>>,
     /// What the row does with a modifier key held.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub mods: BTreeMap<&'static str, Modifier>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mods: Option<Mods<'a>>,
 }
 
 /// An icon file relative to the workflow folder.
 #[derive(Serialize, Debug, Default)]
 pub struct Icon {
     /// e.g. `icons/valid.png`.
-    pub path: String,
+    pub path: &'static str,
 }
 
 /// `text` of an item.
 #[derive(Serialize, Debug)]
-pub struct Text {
+pub struct Text<'a> {
     /// Copied with ⌘C.
-    pub copy: String,
+    pub copy: Cow<'a, str>,
     /// Shown with ⌘L.
-    pub largetype: String,
+    pub largetype: Cow<'a, str>,
+}
+
+/// The workflow variables a profile row sets.
+#[derive(Serialize, Debug)]
+pub struct Variables<'a> {
+    /// The profile's name, for the actions after the Script Filter.
+    pub profile: &'a str,
+}
+
+/// The modifier keys of a profile row.
+#[derive(Serialize, Debug)]
+pub struct Mods<'a> {
+    /// ⌥↩: log out.
+    pub alt: Modifier<'a>,
+    /// ⌘↩: copy `export AWS_PROFILE=…`.
+    pub cmd: Modifier<'a>,
+    /// ⌃↩: status in Large Type.
+    pub ctrl: Modifier<'a>,
 }
 
 /// A modifier's behaviour.
 #[derive(Serialize, Debug)]
-pub struct Modifier {
+pub struct Modifier<'a> {
     /// Passed on instead of the item's `arg`.
-    pub arg: String,
+    pub arg: Cow<'a, str>,
     /// Shown while the key is held.
-    pub subtitle: String,
+    pub subtitle: Cow<'a, str>,
     /// Whether the modified ↩ acts.
     pub valid: bool,
 }
@@ -110,79 +129,77 @@ pub struct Modifier {
 /// The icon for a status.
 pub fn icon_for(status: Status) -> Icon {
     Icon {
-        path: format!("icons/{}.png", status.as_str()),
+        path: match status {
+            Status::Valid => "icons/valid.png",
+            Status::Expiring => "icons/expiring.png",
+            Status::Expired => "icons/expired.png",
+            Status::NoSession => "icons/no_session.png",
+        },
     }
 }
 
 fn error_icon() -> Icon {
     Icon {
-        path: "icons/error.png".into(),
+        path: "icons/error.png",
     }
 }
 
 /// The row of one profile.
-pub fn profile_item(p: &Profile, now: &Clock) -> Item {
+pub fn profile_item<'a>(p: &'a Profile, now: &Clock) -> Item<'a> {
     let status_line = expiry::describe(p.status, p.expires_at, now);
-    let export = format!("export AWS_PROFILE={}", super::shell_word(&p.name));
+    let name = p.name.as_str();
     if let Some(hint) = p.setup_hint() {
         return Item {
-            uid: Some(p.name.clone()),
-            title: p.name.clone(),
-            subtitle: format!("{status_line} · needs setup: run {hint} in a terminal"),
-            autocomplete: Some(p.name.clone()),
+            uid: Some(name),
+            title: name.into(),
+            subtitle: format!("{status_line} · needs setup: run {hint} in a terminal").into(),
+            autocomplete: Some(name),
             valid: false,
             icon: icon_for(p.status),
             text: Some(Text {
-                copy: hint.clone(),
-                largetype: hint,
+                copy: hint.clone().into(),
+                largetype: hint.into(),
             }),
             ..Item::default()
         };
     }
+    let export = format!("export AWS_PROFILE={}", super::shell_word(name));
     let action = match p.status {
         Status::Valid => "↩ to refresh",
         Status::Expiring => "↩ to refresh now",
         Status::Expired | Status::NoSession => "↩ to log in",
     };
-    let mut mods = BTreeMap::new();
-    mods.insert(
-        "cmd",
-        Modifier {
-            arg: export.clone(),
-            subtitle: format!("Copy {export}"),
-            valid: true,
-        },
-    );
-    mods.insert(
-        "alt",
-        Modifier {
-            arg: p.name.clone(),
-            subtitle: format!("Log out of {} (remove its session keys)", p.name),
-            valid: true,
-        },
-    );
-    mods.insert(
-        "ctrl",
-        Modifier {
-            arg: format!("{}: {status_line}", p.name),
-            subtitle: "Show status in Large Type".into(),
-            valid: true,
-        },
-    );
+    let large = format!("{name}: {status_line}");
     Item {
-        uid: Some(p.name.clone()),
-        title: p.name.clone(),
-        subtitle: format!("{status_line} · {action}"),
-        arg: Some(p.name.clone()),
-        autocomplete: Some(p.name.clone()),
+        uid: Some(name),
+        title: name.into(),
+        subtitle: format!("{status_line} · {action}").into(),
+        arg: Some(name),
+        autocomplete: Some(name),
         valid: true,
         icon: icon_for(p.status),
-        text: Some(Text {
-            copy: export,
-            largetype: format!("{}: {status_line}", p.name),
+        mods: Some(Mods {
+            alt: Modifier {
+                arg: name.into(),
+                subtitle: format!("Log out of {name} (remove its session keys)").into(),
+                valid: true,
+            },
+            cmd: Modifier {
+                arg: export.clone().into(),
+                subtitle: format!("Copy {export}").into(),
+                valid: true,
+            },
+            ctrl: Modifier {
+                arg: large.clone().into(),
+                subtitle: "Show status in Large Type".into(),
+                valid: true,
+            },
         }),
-        variables: BTreeMap::from([("profile".to_string(), p.name.clone())]),
-        mods,
+        text: Some(Text {
+            copy: export.into(),
+            largetype: large.into(),
+        }),
+        variables: Some(Variables { profile: name }),
     }
 }
 
@@ -289,13 +306,13 @@ pub(super) fn render_error(command: Command, profile: Option<&str>, error: &Erro
             rerun: None,
             skipknowledge: true,
             items: vec![Item {
-                title: error.message().to_string(),
-                subtitle: format!("awsmfa could not list the profiles ({})", error.kind()),
+                title: error.message().into(),
+                subtitle: format!("awsmfa could not list the profiles ({})", error.kind()).into(),
                 valid: false,
                 icon: error_icon(),
                 text: Some(Text {
-                    copy: error.message().to_string(),
-                    largetype: error.message().to_string(),
+                    copy: error.message().into(),
+                    largetype: error.message().into(),
                 }),
                 ..Item::default()
             }],

@@ -1,0 +1,1241 @@
+//! The catalogue of bad inputs and faults: for each, the real binary prints exactly one
+//! line `awsmfa: …` on stderr (after the progress lines of the steps it got to), exits with
+//! the documented code, prints the documented `--format json` error kind, and leaves every
+//! file as it was: the test folder (home, `~/.aws`, the state folder, the fake `op`) is
+//! compared byte for byte, mode and owner included, before and after.
+//!
+//! Some faults need root: running as another user (a file the user cannot read, a folder
+//! it cannot write) and a private mount namespace with a small tmpfs (a full disk, a
+//! read-only file system). The tests run as root here and in CI; elsewhere those few fail
+//! saying so.
+
+mod support;
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::Home;
+
+const SOURCE_KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+const CONFIG: &str = "[profile work]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_op_item = AWS work\n";
+/// The user nobody, for faults that root would not see.
+const NOBODY: u32 = 65534;
+
+fn credentials() -> String {
+    format!(
+        "# Long-term keys. Rotate every 90 days!\n[work-mfa]\n{SOURCE_KEYS}\n; someone else's profile\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = other/secret\n"
+    )
+}
+
+fn home() -> Home {
+    Home::new(CONFIG, &credentials())
+}
+
+// ---------------------------------------------------------------------------------------
+// What "nothing changed" means: every file under the test folder, as it was
+// ---------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Entry {
+    File { mode: u32, uid: u32, hash: u64 },
+    Dir { mode: u32, uid: u32 },
+    Link(PathBuf),
+    Other { mode: u32 },
+}
+
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Entry> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let meta = std::fs::symlink_metadata(&path).unwrap();
+        let entry = if meta.file_type().is_symlink() {
+            Entry::Link(std::fs::read_link(&path).unwrap())
+        } else if meta.is_dir() {
+            for child in std::fs::read_dir(&path).unwrap().flatten() {
+                stack.push(child.path());
+            }
+            Entry::Dir {
+                mode: meta.mode(),
+                uid: meta.uid(),
+            }
+        } else if meta.is_file() {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            std::fs::read(&path).unwrap().hash(&mut hasher);
+            Entry::File {
+                mode: meta.mode(),
+                uid: meta.uid(),
+                hash: hasher.finish(),
+            }
+        } else {
+            Entry::Other { mode: meta.mode() }
+        };
+        out.insert(path.strip_prefix(root).unwrap().to_path_buf(), entry);
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// Running one case
+// ---------------------------------------------------------------------------------------
+
+/// What a case must print and leave behind.
+struct Want<'a> {
+    /// Progress lines printed before the error, in order.
+    progress: &'a [&'a str],
+    /// The one error line, without `awsmfa: `.
+    message: &'a str,
+    exit: i32,
+    kind: &'a str,
+}
+
+/// Runs `cmd` (with `--format json` added) and checks it against `want`, and that nothing
+/// under the test folder changed.
+fn assert_refused(home: &Home, cmd: &mut Command, want: Want<'_>) {
+    let root = home.path().parent().unwrap().to_path_buf();
+    let before = snapshot(&root);
+    let out = output_within(cmd.args(["--format", "json"]), LIMIT);
+    check_output(&out, &want);
+    let after = snapshot(&root);
+    assert_eq!(after, before, "files changed");
+}
+
+/// Longer than any case takes (the silent STS: two attempts of 10 s), short enough that a
+/// hang fails the test instead of stalling the run.
+const LIMIT: Duration = Duration::from_secs(60);
+
+/// Runs `cmd` to the end, or kills it and fails once `limit` has passed.
+fn output_within(cmd: &mut Command, limit: Duration) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run awsmfa");
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let deadline = Instant::now() + limit;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("still running after {limit:?}: it hangs");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    }
+}
+
+fn check_output(out: &Output, want: &Want<'_>) {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut expected: String = want.progress.iter().map(|l| format!("{l}\n")).collect();
+    expected.push_str(&format!("awsmfa: {}\n", want.message));
+    assert_eq!(stderr, expected, "stderr");
+    assert_eq!(
+        out.status.code(),
+        Some(want.exit),
+        "exit code; stderr: {stderr}"
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    assert_eq!(json["error"]["kind"], want.kind, "kind");
+    assert_eq!(json["error"]["message"], want.message, "JSON message");
+}
+
+fn login(home: &Home, profile: &str) -> Command {
+    let mut cmd = home.cmd();
+    cmd.args(["login", profile]).env("AWSMFA_REMINDERS", "off");
+    cmd
+}
+
+fn login_with_code(home: &Home, profile: &str, sts: &str) -> Command {
+    let mut cmd = login(home, profile);
+    cmd.args(["--code", "123456"])
+        .env("AWS_ENDPOINT_URL_STS", sts);
+    cmd
+}
+
+const FETCHING: &str = "Fetching code from 1Password…";
+const TYPED: &[&str] = &["Using the code given with --code…", "Calling AWS STS…"];
+
+// ---------------------------------------------------------------------------------------
+// Stand-ins for STS on loopback
+// ---------------------------------------------------------------------------------------
+
+/// Answers every request with `status` and `body`, as STS does.
+fn sts_answering(status: u16, body: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 16384];
+            let _ = stream.read(&mut buf);
+            let reply = format!(
+                "HTTP/1.1 {status} X\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    url
+}
+
+fn sts_error(fixture: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
+    let body = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let status = if body.contains("<Code>Throttling</Code>") {
+        400
+    } else {
+        403
+    };
+    sts_answering(status, body)
+}
+
+/// A session that STS says expires at `expiration`.
+fn sts_session(expiration: &str) -> String {
+    let body = include_str!("testdata/sts/get-session-token.xml")
+        .replace("{ACCESS_KEY_ID}", "ASIABADINPUTS0000001")
+        .replace("{SECRET_ACCESS_KEY}", "bad/inputs+secret")
+        .replace("{SESSION_TOKEN}", "FwoGZXIvYXdzEbadinputstoken")
+        .replace("{EXPIRATION}", expiration);
+    sts_answering(200, body)
+}
+
+fn in_12_hours() -> String {
+    jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(12))
+        .unwrap()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}
+
+/// A port nothing listens on.
+fn closed_port() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", listener.local_addr().unwrap())
+}
+
+/// Takes the request and never answers.
+fn silent_sts() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    url
+}
+
+// ---------------------------------------------------------------------------------------
+// The AWS files themselves
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn no_aws_folder() {
+    let home = home();
+    std::fs::remove_dir_all(home.path().join(".aws")).unwrap();
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "no profile called work: there are no MFA profiles yet: add [work-mfa] with your long-term keys to ~/.aws/credentials",
+            exit: 3,
+            kind: "profile_not_found",
+        },
+    );
+}
+
+#[test]
+fn credentials_file_the_user_cannot_read() {
+    // Root reads any file whatever its mode, so the login runs as nobody, owning everything
+    // but the credentials file: a file left owned by root (`sudo aws configure`).
+    let home = home();
+    let root = home.path().parent().unwrap().to_path_buf();
+    chown_tree(&root, NOBODY);
+    std::os::unix::fs::chown(home.credentials_path(), Some(0), Some(0)).unwrap();
+    let mut cmd = login(&home, "work");
+    as_nobody(&mut cmd);
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message: "cannot read ~/.aws/credentials: permission denied: check the file's owner and mode (ls -l)",
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn credentials_file_that_is_a_named_pipe() {
+    // Reading a FIFO with no writer blocks for ever: Alfred would hang on every keystroke.
+    let home = home();
+    std::fs::remove_file(home.credentials_path()).unwrap();
+    mkfifo(&home.credentials_path());
+    assert_refused(
+        &home,
+        home.cmd().arg("list"),
+        Want {
+            progress: &[],
+            message: "~/.aws/credentials is not a regular file (it is a named pipe): replace it with a text file",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[test]
+fn read_only_credentials_file() {
+    let home = home();
+    std::fs::set_permissions(
+        home.credentials_path(),
+        std::fs::Permissions::from_mode(0o400),
+    )
+    .unwrap();
+    let sts = sts_session(&in_12_hours());
+    assert_refused(
+        &home,
+        &mut login_with_code(&home, "work", &sts),
+        Want {
+            progress: TYPED,
+            message: "~/.aws/credentials is read-only: make it writable (chmod u+w ~/.aws/credentials) and try again",
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn aws_folder_the_user_cannot_write() {
+    let home = home();
+    let root = home.path().parent().unwrap().to_path_buf();
+    chown_tree(&root, NOBODY);
+    let aws = home.path().join(".aws");
+    std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let sts = sts_session(&in_12_hours());
+    let mut cmd = login_with_code(&home, "work", &sts);
+    as_nobody(&mut cmd);
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: TYPED,
+            message: "cannot write ~/.aws/credentials (it was left as it was): awsmfa may not create files in ~/.aws: check the folder's owner and mode (ls -ld ~/.aws)",
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn read_only_file_system() {
+    let home = home();
+    let sts = sts_session(&in_12_hours());
+    let mut cmd = login_with_code(&home, "work", &sts);
+    assert_refused_on_tmpfs(
+        &home,
+        &mut cmd,
+        Tmpfs::ReadOnly,
+        Want {
+            progress: TYPED,
+            message: "cannot write ~/.aws/credentials (it was left as it was): the file system is read-only",
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn full_disk() {
+    let home = home();
+    let sts = sts_session(&in_12_hours());
+    let mut cmd = login_with_code(&home, "work", &sts);
+    assert_refused_on_tmpfs(
+        &home,
+        &mut cmd,
+        Tmpfs::Full,
+        Want {
+            progress: TYPED,
+            message: "cannot write ~/.aws/credentials (it was left as it was): the disk is full: free some space and try again",
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn folder_where_the_credentials_file_should_be() {
+    let home = home();
+    std::fs::remove_file(home.credentials_path()).unwrap();
+    std::fs::create_dir(home.credentials_path()).unwrap();
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "cannot read ~/.aws/credentials: is a folder, not a file: move it away",
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn credentials_file_that_is_not_utf8() {
+    let home = home();
+    // Latin-1, as an old editor might save it.
+    std::fs::write(
+        home.credentials_path(),
+        b"# Schl\xfcssel\n[work-mfa]\naws_access_key_id = AKIA\n",
+    )
+    .unwrap();
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "~/.aws/credentials is not UTF-8 text: save it as UTF-8 (it may be in another encoding or damaged)",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[test]
+fn config_file_that_is_not_utf8() {
+    let home = home();
+    std::fs::write(home.config_path(), b"[profile work]\nregion = \xff\xfe\n").unwrap();
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "~/.aws/config is not UTF-8 text: save it as UTF-8 (it may be in another encoding or damaged)",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[test]
+fn fifty_megabyte_credentials_file_with_a_broken_last_line() {
+    let home = home();
+    let mut text = credentials();
+    let line = "# a comment line that pads the file to fifty megabytes...............\n";
+    let lines = 50 * 1024 * 1024 / line.len();
+    text.reserve(50 * 1024 * 1024);
+    for _ in 0..lines {
+        text.push_str(line);
+    }
+    text.push_str(&"x".repeat(100_000));
+    std::fs::write(home.credentials_path(), &text).unwrap();
+    let broken_line = text.lines().count();
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: &format!(
+                "~/.aws/credentials line {broken_line}: expected `key = value`, a `[section]` header or a `#` comment, found `{}…`: fix that line and try again",
+                "x".repeat(40)
+            ),
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[test]
+fn malformed_line() {
+    let home = Home::new(
+        CONFIG,
+        "[work-mfa]\naws_access_key_id = AKIA\nthis line is broken\n",
+    );
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "~/.aws/credentials line 3: expected `key = value`, a `[section]` header or a `#` comment, found `this line is broken`: fix that line and try again",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[test]
+fn unclosed_section_header_in_the_config() {
+    let home = home();
+    std::fs::write(home.config_path(), "[profile work\nregion = eu-west-1\n").unwrap();
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "~/.aws/config line 1: a section header needs a closing `]`: fix that line and try again",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[test]
+fn symlink_loop() {
+    let home = home();
+    std::fs::remove_file(home.credentials_path()).unwrap();
+    let aws = home.path().join(".aws");
+    std::os::unix::fs::symlink("credentials.d", aws.join("credentials")).unwrap();
+    std::os::unix::fs::symlink("credentials", aws.join("credentials.d")).unwrap();
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "cannot read ~/.aws/credentials: it is a loop of symbolic links: check where they point (ls -l)",
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn credentials_path_through_a_file() {
+    let home = home();
+    let mut cmd = login(&home, "work");
+    cmd.env(
+        "AWS_SHARED_CREDENTIALS_FILE",
+        home.credentials_path().join("credentials"),
+    );
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message: "cannot read ~/.aws/credentials/credentials: a part of the path is a file, not a folder",
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn home_not_set() {
+    let home = home();
+    let mut cmd = login(&home, "work");
+    cmd.env_remove("HOME")
+        .env_remove("AWS_CONFIG_FILE")
+        .env_remove("AWS_SHARED_CREDENTIALS_FILE");
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message: "HOME is not set: set HOME, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Profiles
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn unknown_profile() {
+    let home = home();
+    assert_refused(
+        &home,
+        &mut login(&home, "nope"),
+        Want {
+            progress: &[],
+            message: "no profile called nope: MFA profiles: work",
+            exit: 3,
+            kind: "profile_not_found",
+        },
+    );
+}
+
+#[test]
+fn profile_name_with_shell_metacharacters() {
+    let home = home();
+    let marker = home.path().join("pwned");
+    let name = format!("work; touch {} $(touch {0}) `touch {0}`", marker.display());
+    assert_refused(
+        &home,
+        &mut login(&home, &name),
+        Want {
+            progress: &[],
+            message: &format!("no profile called {name}: MFA profiles: work"),
+            exit: 3,
+            kind: "profile_not_found",
+        },
+    );
+    assert!(!marker.exists(), "the name was run by a shell");
+}
+
+#[test]
+fn profile_without_long_term_keys() {
+    let home = home();
+    assert_refused(
+        &home,
+        &mut login(&home, "other"),
+        Want {
+            progress: &[],
+            message: "other has no source profile with long-term keys: add [other-mfa] with aws_access_key_id and aws_secret_access_key to ~/.aws/credentials, or set awsmfa_source_profile in [profile other]",
+            exit: 3,
+            kind: "not_mfa_profile",
+        },
+    );
+}
+
+#[test]
+fn source_profile_missing_its_secret_key() {
+    let home = Home::new(
+        "[profile work]\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_source_profile = keys\n",
+        "[keys]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n",
+    );
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "[keys] in the credentials file needs aws_access_key_id and aws_secret_access_key (your long-term keys)",
+            exit: 3,
+            kind: "not_mfa_profile",
+        },
+    );
+}
+
+#[test]
+fn source_profile_with_temporary_asia_keys() {
+    let home = Home::new(
+        CONFIG,
+        "[work-mfa]\naws_access_key_id = ASIATEMPORARY\naws_secret_access_key = s\naws_session_token = t\n",
+    );
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "[work-mfa] holds temporary keys (ASIA…), but AWS only issues MFA sessions for long-term keys: put an access key (AKIA…) from IAM there",
+            exit: 3,
+            kind: "sts_session_credentials",
+        },
+    );
+}
+
+#[test]
+fn session_section_holding_long_term_keys() {
+    let home = Home::new(
+        CONFIG,
+        &format!(
+            "[work-mfa]\n{SOURCE_KEYS}[work]\naws_access_key_id = AKIALONGTERM\naws_secret_access_key = keep-me\n"
+        ),
+    );
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "[work] in the credentials file holds long-term keys (AKIA…), which awsmfa will not overwrite: move them to [work-mfa] and try again",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[test]
+fn no_code_source() {
+    let home = Home::new(
+        "[profile work]\nmfa_serial = arn:aws:iam::123456789012:mfa/work\n",
+        &credentials(),
+    );
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "work has no one-time code source: run awsmfa setup work --op-item \"ITEM\" (the 1Password item with the one-time password), or pass --code",
+            exit: 3,
+            kind: "no_code_source",
+        },
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Options
+// ---------------------------------------------------------------------------------------
+
+fn duration_case(args: &[&str], env: Option<&str>, config_line: Option<&str>, message: &str) {
+    let mut config = CONFIG.to_string();
+    if let Some(line) = config_line {
+        config.push_str(line);
+    }
+    let home = Home::new(&config, &credentials());
+    let mut cmd = login(&home, "work");
+    cmd.args(args);
+    if let Some(value) = env {
+        cmd.env("AWSMFA_DURATION", value);
+    }
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message,
+            exit: 3,
+            kind: "invalid_duration",
+        },
+    );
+}
+
+#[test]
+fn duration_too_long() {
+    duration_case(
+        &["--duration", "40h"],
+        None,
+        None,
+        "--duration `40h` is out of range: AWS allows a session of 15m to 1d 12h",
+    );
+}
+
+#[test]
+fn duration_too_short() {
+    duration_case(
+        &["--duration", "10m"],
+        None,
+        None,
+        "--duration `10m` is out of range: AWS allows a session of 15m to 1d 12h",
+    );
+}
+
+#[test]
+fn duration_that_is_not_a_length_of_time() {
+    duration_case(
+        &["--duration", "soon"],
+        None,
+        None,
+        "--duration `soon` is not a length of time: write it like 8h, 90m, 1h30m or 3600",
+    );
+}
+
+#[test]
+fn duration_in_the_environment_that_is_not_a_length_of_time() {
+    duration_case(
+        &[],
+        Some("1.5h"),
+        None,
+        "AWSMFA_DURATION `1.5h` is not a length of time: write it like 8h, 90m, 1h30m or 3600",
+    );
+}
+
+#[test]
+fn role_duration_over_twelve_hours_in_the_config() {
+    duration_case(
+        &[],
+        None,
+        Some("awsmfa_role_arn = arn:aws:iam::123456789012:role/admin\nawsmfa_duration = 13h\n"),
+        "awsmfa_duration `13h` is out of range: AWS allows a role session of 15m to 12h",
+    );
+}
+
+fn code_case(code: &str) {
+    let home = home();
+    let mut cmd = login(&home, "work");
+    cmd.args(["--code", code])
+        .env("AWS_ENDPOINT_URL_STS", closed_port());
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &["Using the code given with --code…"],
+            message: "the one-time code must be exactly 6 digits: check it and try again",
+            exit: 4,
+            kind: "invalid_code",
+        },
+    );
+}
+
+#[test]
+fn code_with_five_digits() {
+    code_case("12345");
+}
+
+#[test]
+fn code_with_letters() {
+    code_case("12a456");
+}
+
+#[test]
+fn code_with_full_width_digits() {
+    code_case("１２３４５６");
+}
+
+// ---------------------------------------------------------------------------------------
+// 1Password (the fake `op`, which answers like the real CLI)
+// ---------------------------------------------------------------------------------------
+
+fn op_case(home: &Home, env: &[(&str, &str)], message: &str, kind: &str) {
+    let mut cmd = login(home, "work");
+    cmd.env("AWS_ENDPOINT_URL_STS", closed_port());
+    for (name, value) in env {
+        cmd.env(name, value);
+    }
+    assert_refused(
+        home,
+        &mut cmd,
+        Want {
+            progress: &[FETCHING],
+            message,
+            exit: 4,
+            kind,
+        },
+    );
+}
+
+#[test]
+fn op_locked() {
+    op_case(
+        &home(),
+        &[("FAKE_OP_MODE", "locked")],
+        "1Password is locked: unlock it and press ↩ to try again (with the app integration, op asks for Touch ID itself)",
+        "op_locked",
+    );
+}
+
+#[test]
+fn op_prompt_dismissed() {
+    op_case(
+        &home(),
+        &[("FAKE_OP_MODE", "dismissed")],
+        "1Password is locked: unlock it and press ↩ to try again (with the app integration, op asks for Touch ID itself)",
+        "op_locked",
+    );
+}
+
+#[test]
+fn op_not_signed_in() {
+    op_case(
+        &home(),
+        &[("FAKE_OP_MODE", "not_signed_in")],
+        "1Password CLI is not signed in (You are not currently signed in. Please run `op signin --help` for instructions): turn on 'Integrate with 1Password CLI' in the 1Password app's Developer settings, or run `op signin`, then try again",
+        "op_not_signed_in",
+    );
+}
+
+#[test]
+fn op_item_without_a_one_time_password() {
+    op_case(
+        &home(),
+        &[("FAKE_OP_MODE", "no_otp")],
+        "1Password item \"AWS work\" has no one-time password: add the AWS MFA device's secret to it as a one-time password, or run `awsmfa setup work --op-item ID` with the item that has one",
+        "op_no_otp",
+    );
+}
+
+#[test]
+fn op_item_not_found() {
+    op_case(
+        &home(),
+        &[("FAKE_OP_MODE", "not_found")],
+        "1Password has no item \"AWS work\": check the name with `op item list`, or run `awsmfa setup work --op-item ID`",
+        "op_item_not_found",
+    );
+}
+
+#[test]
+fn op_item_name_ambiguous() {
+    op_case(
+        &home(),
+        &[("FAKE_OP_MODE", "ambiguous")],
+        "more than one 1Password item is called \"AWS work\": use its ID (one of: bdhyi3wltmisyata56fqpw7x64, epksw7oas7bcknt4ocyvmihnz4) with `awsmfa setup work --op-item ID`",
+        "op_item_ambiguous",
+    );
+}
+
+#[test]
+fn op_prints_something_that_is_not_a_code() {
+    op_case(
+        &home(),
+        &[("FAKE_OP_MODE", "garbage")],
+        "1Password's one-time password for this item is not a 6-digit code: make it the AWS MFA device's (TOTP, 6 digits, 30 seconds)",
+        "invalid_code",
+    );
+}
+
+#[test]
+fn op_fails_otherwise() {
+    op_case(
+        &home(),
+        &[("FAKE_OP_MODE", "crash")],
+        "1Password CLI failed: read: context deadline exceeded (run `op whoami` in a terminal to check op)",
+        "op_failed",
+    );
+}
+
+#[test]
+fn op_vault_not_found() {
+    let home = Home::new(
+        &format!("{CONFIG}awsmfa_op_vault = Missing\n"),
+        &credentials(),
+    );
+    op_case(
+        &home,
+        &[("FAKE_OP_VAULTS", "Private")],
+        "1Password has no vault \"Missing\": check the name with `op vault list`, or run `awsmfa setup work --op-vault VAULT`",
+        "op_item_not_found",
+    );
+}
+
+#[test]
+fn op_account_not_found() {
+    let home = Home::new(
+        &format!("{CONFIG}awsmfa_op_account = nobody.1password.com\n"),
+        &credentials(),
+    );
+    op_case(
+        &home,
+        &[("FAKE_OP_ACCOUNTS", "my.1password.com")],
+        "1Password CLI has no account \"nobody.1password.com\": see the accounts with `op account list`, then run `awsmfa setup work --op-account ACCOUNT`",
+        "op_not_signed_in",
+    );
+}
+
+#[test]
+fn op_not_installed() {
+    let home = home();
+    std::fs::remove_file(home.bin_dir().join("op")).unwrap();
+    op_case(
+        &home,
+        &[],
+        "1Password CLI (op) is not installed: install it (brew install 1password-cli) and turn on 'Integrate with 1Password CLI' in the 1Password app's Developer settings",
+        "op_not_installed",
+    );
+}
+
+#[test]
+fn awsmfa_op_not_executable() {
+    let home = home();
+    let not_op = home.write_file("not-op.txt", "text\n");
+    op_case(
+        &home,
+        &[("AWSMFA_OP", not_op.to_str().unwrap())],
+        &format!(
+            "AWSMFA_OP is set to {}, which is not an executable file: point it at the 1Password CLI (op), or unset it to use the op on PATH",
+            not_op.display()
+        ),
+        "op_not_installed",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// STS (real STS error XML replayed over HTTP, and sockets that fail)
+// ---------------------------------------------------------------------------------------
+
+fn sts_case(sts: &str, message: &str, exit: i32, kind: &str) {
+    let home = home();
+    assert_refused(
+        &home,
+        &mut login_with_code(&home, "work", sts),
+        Want {
+            progress: TYPED,
+            message,
+            exit,
+            kind,
+        },
+    );
+}
+
+#[test]
+fn sts_rejects_the_code() {
+    sts_case(
+        &sts_error("tests/fixtures/sts/invalid-code.xml"),
+        "AWS rejected the one-time code (wrong, expired or already used): wait for the next code and try again",
+        5,
+        "sts_invalid_code",
+    );
+}
+
+#[test]
+fn sts_cannot_check_the_serial() {
+    sts_case(
+        &sts_error("tests/fixtures/sts/wrong-serial.xml"),
+        "AWS could not check the code against the MFA serial: run awsmfa setup work --serial ARN with the ARN from IAM → Security credentials → MFA",
+        5,
+        "sts_invalid_serial",
+    );
+}
+
+#[test]
+fn sts_does_not_know_the_access_key() {
+    sts_case(
+        &sts_error("tests/fixtures/sts/invalid-key.xml"),
+        "AWS does not accept the source profile's access key (wrong, deactivated or deleted): create a new access key in IAM and put it in the source profile",
+        5,
+        "sts_invalid_key",
+    );
+}
+
+#[test]
+fn sts_wrong_secret_key() {
+    sts_case(
+        &sts_error("tests/fixtures/sts/wrong-secret.xml"),
+        "AWS does not accept the source profile's access key (wrong, deactivated or deleted): create a new access key in IAM and put it in the source profile",
+        5,
+        "sts_invalid_key",
+    );
+}
+
+#[test]
+fn sts_expired_key() {
+    sts_case(
+        &sts_error("tests/fixtures/sts/expired-token.xml"),
+        "the source profile's keys have expired: put current long-term keys (AKIA…) in it",
+        5,
+        "sts_expired_key",
+    );
+}
+
+#[test]
+fn sts_refuses_session_credentials() {
+    sts_case(
+        &sts_error("tests/fixtures/sts/session-credentials.xml"),
+        "the source profile holds temporary keys, not long-term ones: put an access key (AKIA…) from IAM in it",
+        5,
+        "sts_session_credentials",
+    );
+}
+
+#[test]
+fn sts_throttles() {
+    sts_case(
+        &sts_error("tests/fixtures/sts/throttling.xml"),
+        "AWS is throttling requests: wait a minute and try again",
+        5,
+        "sts_throttled",
+    );
+}
+
+#[test]
+fn sts_validation_error() {
+    sts_case(
+        &sts_error("tests/fixtures/sts/validation.xml"),
+        "AWS refused the request: 1 validation error detected: Value '200000' at 'durationSeconds' failed to satisfy constraint: Member must have value less than or equal to 129600",
+        5,
+        "sts_access_denied",
+    );
+}
+
+#[test]
+fn sts_denies_the_role() {
+    let home = Home::new(
+        &format!("{CONFIG}awsmfa_role_arn = arn:aws:iam::123456789012:role/admin\n"),
+        &credentials(),
+    );
+    let sts = sts_error("tests/fixtures/sts/role-denied.xml");
+    assert_refused(
+        &home,
+        &mut login_with_code(&home, "work", &sts),
+        Want {
+            progress: TYPED,
+            message: "AWS denied the request: User: arn:aws:iam::123456789012:user/me is not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::123456789012:role/admin",
+            exit: 5,
+            kind: "sts_access_denied",
+        },
+    );
+}
+
+#[test]
+fn sts_port_closed() {
+    sts_case(
+        &closed_port(),
+        "cannot reach AWS STS: check your network connection (or AWS_ENDPOINT_URL_STS) and try again",
+        6,
+        "network",
+    );
+}
+
+#[test]
+fn sts_never_answers() {
+    sts_case(
+        &silent_sts(),
+        "AWS STS did not answer in time: check your network connection and try again",
+        6,
+        "timeout",
+    );
+}
+
+#[test]
+fn sts_answers_garbage() {
+    sts_case(
+        &sts_answering(200, "<html>captive portal</html>".into()),
+        "the answer to the AWS STS request did not come from STS: check your network connection (a captive portal or proxy may be answering) or AWS_ENDPOINT_URL_STS, and try again",
+        6,
+        "network",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// A clock far off
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn clock_far_behind_so_aws_says_the_signature_expired() {
+    sts_case(
+        &sts_error("tests/testdata/sts/signature-expired.xml"),
+        "AWS refused the request because this computer's clock is off (Signature expired: 20240101T000000Z is now earlier than 20260101T000000Z (20260101T001500Z - 15 min.)): set the date and time automatically and try again",
+        5,
+        "sts_access_denied",
+    );
+}
+
+#[test]
+fn clock_far_ahead_so_aws_says_the_signature_is_not_yet_current() {
+    sts_case(
+        &sts_error("tests/testdata/sts/signature-not-yet-current.xml"),
+        "AWS refused the request because this computer's clock is off (Signature not yet current: 20280101T000000Z is still later than 20260101T001500Z (20260101T000000Z + 15 min.)): set the date and time automatically and try again",
+        5,
+        "sts_access_denied",
+    );
+}
+
+#[test]
+fn clock_far_ahead_so_the_new_session_has_already_expired() {
+    sts_case(
+        &sts_session("2001-01-01T00:00:00Z"),
+        "AWS STS sent a session that ended at 2001-01-01T00:00:00Z, which is before this computer's time: this computer's clock is off: set the date and time automatically and try again",
+        5,
+        "sts_access_denied",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers for faults that need root
+// ---------------------------------------------------------------------------------------
+
+fn chown_tree(root: &Path, uid: u32) {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        std::os::unix::fs::lchown(&path, Some(uid), Some(uid))
+            .unwrap_or_else(|e| panic!("chown {} (this test needs root): {e}", path.display()));
+        if std::fs::symlink_metadata(&path).unwrap().is_dir() {
+            for child in std::fs::read_dir(&path).unwrap().flatten() {
+                stack.push(child.path());
+            }
+        }
+    }
+}
+
+fn as_nobody(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    cmd.uid(NOBODY).gid(NOBODY);
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// How the tmpfs mounted over `~/.aws` is broken.
+enum Tmpfs {
+    /// Mounted read-only.
+    ReadOnly,
+    /// Filled to the last byte.
+    Full,
+}
+
+/// Runs `cmd` in a private mount namespace where `~/.aws` is a small tmpfs holding the
+/// same files, broken as `how` says; checks its output, and that the files in the tmpfs
+/// are, afterwards, the ones it started with (plus the filler).
+fn assert_refused_on_tmpfs(home: &Home, cmd: &mut Command, how: Tmpfs, want: Want<'_>) {
+    let aws = home.path().join(".aws");
+    let root = home.path().parent().unwrap().to_path_buf();
+    let staged = root.join("staged");
+    let after = root.join("after");
+    let copy = Command::new("cp")
+        .arg("-a")
+        .arg(&aws)
+        .arg(&staged)
+        .status()
+        .unwrap();
+    assert!(copy.success());
+    let breaking = match how {
+        Tmpfs::ReadOnly => r#"mount -o remount,ro "$AWS""#,
+        Tmpfs::Full => r#"dd if=/dev/zero of="$AWS/filler" bs=4k 2>/dev/null || true"#,
+    };
+    let script = format!(
+        r#"set -e
+mount -t tmpfs -o size=256k,mode=0700 awsmfa-test "$AWS"
+cp -a "$STAGED/." "$AWS/"
+{breaking}
+set +e
+"$@" --format json
+status=$?
+mkdir "$AFTER" && cp -a "$AWS/." "$AFTER/"
+exit $status"#
+    );
+    let mut wrapped = Command::new("unshare");
+    wrapped
+        .args([
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            &script,
+            "sh",
+        ])
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .env("AWS", &aws)
+        .env("STAGED", &staged)
+        .env("AFTER", &after)
+        .current_dir(home.path());
+    let out = output_within(&mut wrapped, LIMIT);
+    assert!(
+        after.exists(),
+        "the private tmpfs could not be set up (this test needs root): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    check_output(&out, &want);
+    let mut inside = snapshot(&after);
+    if matches!(how, Tmpfs::Full) {
+        assert!(inside.remove(Path::new("filler")).is_some());
+    }
+    let mut outside = snapshot(&staged);
+    // The mount point's own mode comes from the mount options.
+    inside.remove(Path::new(""));
+    outside.remove(Path::new(""));
+    assert_eq!(inside, outside, "files changed");
+}
