@@ -42,18 +42,14 @@ pub struct Outcome {
 pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
     use cli::Command as C;
     use launcher::Command as Kind;
-    let (format, kind, profile) = match &command {
-        C::List { format, .. } => (*format, Kind::List, None),
-        C::Status { format, profile } => (*format, Kind::List, Some(profile.clone())),
-        C::Login {
-            format, profile, ..
-        } => (*format, Kind::Login, Some(profile.clone())),
-        C::Logout { format, profile } => (*format, Kind::Logout, Some(profile.clone())),
-        C::Setup {
-            format, profile, ..
-        } => (*format, Kind::Setup, Some(profile.clone())),
-        C::Reminders { action } => (action.format(), Kind::Reminders, None),
-        C::NotifyDue { .. } => (Format::Text, Kind::Reminders, None),
+    let format = format_of(&command);
+    let (kind, profile) = match &command {
+        C::List { .. } => (Kind::List, None),
+        C::Status { profile, .. } => (Kind::List, Some(profile.clone())),
+        C::Login { profile, .. } => (Kind::Login, Some(profile.clone())),
+        C::Logout { profile, .. } => (Kind::Logout, Some(profile.clone())),
+        C::Setup { profile, .. } => (Kind::Setup, Some(profile.clone())),
+        C::Reminders { .. } | C::NotifyDue { .. } => (Kind::Reminders, None),
     };
     let result: Result<String, Error> = match command {
         C::List { query, .. } => {
@@ -174,7 +170,7 @@ pub fn run(command: cli::Command, ctx: &Context<'_>) -> Outcome {
     }
 }
 
-/// The format a command was asked for, for errors raised before it ran.
+/// The format a command was asked for (`--format`, or text for commands without one).
 pub fn format_of(command: &cli::Command) -> Format {
     match command {
         cli::Command::List { format, .. }

@@ -33,8 +33,8 @@ impl std::fmt::Debug for LongTermKeys {
     }
 }
 
-/// What to ask STS for.
-#[derive(Debug, Clone)]
+/// What to ask STS for. `Debug` does not print the code.
+#[derive(Clone)]
 pub struct Request {
     /// The MFA device's serial or ARN.
     pub serial: String,
@@ -46,6 +46,18 @@ pub struct Request {
     pub role_arn: Option<String>,
     /// The role session name, when assuming a role.
     pub session_name: String,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("serial", &self.serial)
+            .field("code", &"••••••")
+            .field("duration_seconds", &self.duration_seconds)
+            .field("role_arn", &self.role_arn)
+            .field("session_name", &self.session_name)
+            .finish()
+    }
 }
 
 /// Temporary credentials. `Debug` does not print them.

@@ -13,7 +13,7 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::io::{Read, Write};
+use std::io::Read;
 use std::net::TcpListener;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use support::Home;
+use support::{Home, sts_answering};
 
 const SOURCE_KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 const CONFIG: &str = "[profile work]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_op_item = AWS work\n";
@@ -185,24 +185,6 @@ const TYPED: &[&str] = &["Using the code given with --code…", "Calling AWS STS
 // ---------------------------------------------------------------------------------------
 // Stand-ins for STS on loopback
 // ---------------------------------------------------------------------------------------
-
-/// Answers every request with `status` and `body`, as STS does.
-fn sts_answering(status: u16, body: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut buf = [0u8; 16384];
-            let _ = stream.read(&mut buf);
-            let reply = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
-        }
-    });
-    url
-}
 
 fn sts_error(fixture: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
@@ -1097,7 +1079,7 @@ fn sts_never_answers() {
 #[test]
 fn sts_answers_garbage() {
     sts_case(
-        &sts_answering(200, "<html>captive portal</html>".into()),
+        &sts_answering(200, "<html>captive portal</html>"),
         "the answer to the AWS STS request did not come from STS: check your network connection (a captive portal or proxy may be answering) or AWS_ENDPOINT_URL_STS, and try again",
         6,
         "network",

@@ -4,12 +4,11 @@
 
 mod support;
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::process::Output;
 
 use serde_json::Value;
-use support::{Home, Moto};
+use support::{Home, Moto, sts_answering};
 
 const SOURCE_KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 
@@ -222,25 +221,6 @@ fn a_code_from_the_same_30_second_window_is_never_sent_twice() {
         !state.contains("864209"),
         "the state file holds windows, not codes: {state}"
     );
-}
-
-/// Serves `body` with `status` to every request, like STS answering with an error.
-fn sts_answering(status: u16, body: &'static str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut stream = stream;
-            let mut buf = [0u8; 16384];
-            let _ = stream.read(&mut buf);
-            let reply = format!(
-                "HTTP/1.1 {status} Error\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
-        }
-    });
-    url
 }
 
 struct Failure {
@@ -604,4 +584,66 @@ fn concurrent_logins_of_different_profiles_keep_every_section() {
         .filter(|p| p["status"] == "valid")
         .count();
     assert_eq!(valid, names.len(), "{text}");
+}
+
+#[test]
+fn setup_refuses_incomplete_or_malformed_options_without_touching_anything() {
+    let home = Home::new("", &credentials("setupbad"));
+    let cases: [(&[&str], &str, &str, i32); 3] = [
+        (
+            &[
+                "setup",
+                "setupbad",
+                "--serial",
+                "arn:aws:iam::123456789012:mfa/x",
+                "--op-vault",
+                "Private",
+            ],
+            "invalid_option",
+            "--op-vault and --op-account go with --op-item: add --op-item ITEM",
+            2,
+        ),
+        (
+            &[
+                "setup",
+                "setupbad",
+                "--serial",
+                "arn:aws:iam::123456789012:mfa/x",
+                "--op-item",
+                " ",
+            ],
+            "invalid_option",
+            "--op-item needs the item's name or ID",
+            2,
+        ),
+        (
+            &[
+                "setup",
+                "setupbad",
+                "--serial",
+                "arn:aws:iam::123456789012:user/me",
+            ],
+            "no_serial",
+            "is not an MFA device ARN",
+            3,
+        ),
+    ];
+    for (args, kind, says, exit) in cases {
+        let mut cmd = home.cmd();
+        cmd.args(args).args(["--format", "json"]);
+        assert_fails_cleanly(
+            &home,
+            &mut cmd,
+            Failure {
+                what: args[args.len() - 1],
+                kind,
+                says,
+                exit,
+            },
+        );
+    }
+    let stored = keyring::Entry::new("awsmfa", "setupbad")
+        .unwrap()
+        .get_password();
+    assert!(stored.is_err(), "nothing may reach the keychain");
 }

@@ -8,12 +8,10 @@
 
 mod support;
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
 use std::path::Path;
 use std::process::Output;
 
-use support::Home;
+use support::{Home, sts_answering};
 
 /// The one-time code every source hands out here.
 const CODE: &str = "975310";
@@ -28,24 +26,6 @@ fn credentials() -> String {
     format!(
         "[work-mfa]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {LONG_TERM_SECRET}\n"
     )
-}
-
-/// Answers every request with `status` and `body`, as STS does.
-fn sts_answering(status: u16, body: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for mut stream in listener.incoming().flatten() {
-            let mut buf = [0u8; 16384];
-            let _ = stream.read(&mut buf);
-            let reply = format!(
-                "HTTP/1.1 {status} X\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                body.len()
-            );
-            let _ = stream.write_all(reply.as_bytes());
-        }
-    });
-    url
 }
 
 fn sts_error(code: &str, message: &str) -> String {

@@ -2,10 +2,9 @@
 //! key). Like aws-vault, it runs through `/bin/sh -c`, since it is the person's own command
 //! line; the code only ever travels through its stdout.
 
-use std::io::Read;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
+use super::process::{RunError, run};
 use super::{CODE_TIMEOUT, CodeSource, check_code};
 use crate::error::{Error, Result, exit};
 
@@ -69,73 +68,6 @@ impl CodeSource for MfaProcess {
     }
 }
 
-/// What a finished child printed.
-pub struct Output {
-    /// The exit code; `None` when a signal ended it.
-    pub status: Option<i32>,
-    /// Its stdout, lossily decoded.
-    pub stdout: String,
-    /// Its stderr, lossily decoded.
-    pub stderr: String,
-}
-
-/// Why a child gave no output.
-pub enum RunError {
-    /// It could not be started.
-    Start(std::io::Error),
-    /// It ran past the timeout and was killed.
-    Timeout,
-}
-
-/// Runs `command` with stdin closed, collecting stdout and stderr on their own threads (so
-/// a chatty child cannot deadlock on a full pipe), killing it after `timeout`.
-pub fn run(command: &mut Command, timeout: Duration) -> Result<Output, RunError> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(RunError::Start)?;
-    let collect = |pipe: Option<Box<dyn Read + Send>>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            if let Some(mut pipe) = pipe {
-                let _ = pipe.read_to_end(&mut bytes);
-            }
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-    };
-    let stdout = collect(
-        child
-            .stdout
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let stderr = collect(
-        child
-            .stderr
-            .take()
-            .map(|p| Box::new(p) as Box<dyn Read + Send>),
-    );
-    let deadline = Instant::now() + timeout;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(RunError::Timeout);
-            }
-        }
-    };
-    Ok(Output {
-        status: status.code(),
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,16 +94,5 @@ mod tests {
         let err = fetch("echo hunter2-secret").unwrap_err();
         assert!(err.message().contains("did not print a 6-digit code"));
         assert!(!err.message().contains("hunter2"));
-    }
-
-    #[test]
-    fn a_hanging_child_is_killed() {
-        let started = Instant::now();
-        let result = run(
-            Command::new("/bin/sh").arg("-c").arg("sleep 30"),
-            Duration::from_millis(200),
-        );
-        assert!(matches!(result, Err(RunError::Timeout)));
-        assert!(started.elapsed() < Duration::from_secs(20));
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod onepassword;
+pub mod process;
 pub mod window;
 
 use std::time::Duration;

@@ -10,22 +10,17 @@
 
 use std::ffi::OsStr;
 use std::fmt;
-use std::io::{self, Read};
+use std::io;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
+
+use super::process::{self, RunError};
 
 /// Where `op` is looked for when neither `AWSMFA_OP` nor `PATH` has it, in this order:
 /// Homebrew on Apple silicon, then Homebrew on Intel and 1Password's own installer.
 /// Alfred and Raycast start programs without the login shell's `PATH`.
 pub const KNOWN_OP_PATHS: [&str; 2] = ["/opt/homebrew/bin/op", "/usr/local/bin/op"];
-
-/// How long to keep reading op's output after it has exited. A helper op started in the
-/// background could hold the pipes open; what op itself printed has arrived by then.
-const DRAIN_GRACE: Duration = Duration::from_secs(2);
 
 /// Longest quote of op's own error message in [`OpError::Failed`] and friends.
 const MAX_QUOTE_CHARS: usize = 300;
@@ -72,27 +67,14 @@ impl OnePassword {
     /// Runs `command` (op, with whatever environment the caller gave it) with our argv.
     fn run(&self, mut command: Command, timeout: Duration) -> Result<String, OpError> {
         let program = PathBuf::from(command.get_program());
-        command
-            .args(self.args())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        let mut child = command.spawn().map_err(|err| spawn_error(&program, &err))?;
-        let stdout = Collector::start(child.stdout.take());
-        let stderr = Collector::start(child.stderr.take());
-
-        let Some(status) = wait_until(&mut child, Instant::now() + timeout) else {
-            // Nobody answered 1Password's prompt: stop op so it does not linger.
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(OpError::Timeout {
+        match process::run(command.args(self.args()), timeout) {
+            Ok(out) => interpret(out.status, &out.stdout, &out.stderr, &self.item),
+            Err(RunError::Start(err)) => Err(spawn_error(&program, &err)),
+            // Nobody answered 1Password's prompt: op was stopped so it does not linger.
+            Err(RunError::Timeout) => Err(OpError::Timeout {
                 seconds: whole_seconds(timeout),
-            });
-        };
-        let drain_until = Instant::now() + DRAIN_GRACE;
-        let stdout = stdout.finish(drain_until);
-        let stderr = stderr.finish(drain_until);
-        interpret(status.code(), &stdout, &stderr, &self.item)
+            }),
+        }
     }
 }
 
@@ -489,73 +471,12 @@ fn spawn_error(program: &Path, err: &io::Error) -> OpError {
     }
 }
 
-/// Waits for `child` to exit, until `deadline`. None if it is still running then.
-fn wait_until(child: &mut Child, deadline: Instant) -> Option<ExitStatus> {
-    let mut pause = Duration::from_millis(5);
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) => {}
-            // The child cannot be waited for; treat it as still running so it gets killed.
-            Err(_) => return None,
-        }
-        let now = Instant::now();
-        if now >= deadline {
-            return None;
-        }
-        thread::sleep(pause.min(deadline - now));
-        pause = (pause * 2).min(Duration::from_millis(50));
-    }
-}
-
 fn whole_seconds(duration: Duration) -> u64 {
     let seconds = duration.as_secs();
     if duration.subsec_nanos() > 0 {
         seconds + 1
     } else {
         seconds
-    }
-}
-
-/// Reads one of op's output pipes on its own thread, so neither pipe can fill up and stall
-/// op while the other is read.
-struct Collector {
-    bytes: Arc<Mutex<Vec<u8>>>,
-    done: Receiver<()>,
-}
-
-impl Collector {
-    fn start(pipe: Option<impl Read + Send + 'static>) -> Collector {
-        let bytes = Arc::new(Mutex::new(Vec::new()));
-        let (tell, done) = mpsc::channel();
-        if let Some(mut pipe) = pipe {
-            let sink = Arc::clone(&bytes);
-            thread::spawn(move || {
-                let mut chunk = [0u8; 4096];
-                loop {
-                    match pipe.read(&mut chunk) {
-                        Ok(0) => break,
-                        Ok(n) => sink
-                            .lock()
-                            .unwrap_or_else(|e| e.into_inner())
-                            .extend_from_slice(&chunk[..n]),
-                        Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
-                        Err(_) => break,
-                    }
-                }
-                let _ = tell.send(());
-            });
-        }
-        Collector { bytes, done }
-    }
-
-    /// What was read, once the pipe has closed or `until` has passed.
-    fn finish(self, until: Instant) -> String {
-        let _ = self
-            .done
-            .recv_timeout(until.saturating_duration_since(Instant::now()));
-        let bytes = self.bytes.lock().unwrap_or_else(|e| e.into_inner());
-        String::from_utf8_lossy(&bytes).into_owned()
     }
 }
 
@@ -575,6 +496,7 @@ fn is_executable(path: &Path) -> bool {
 mod tests {
     use super::*;
     use std::fs;
+    use std::time::Instant;
 
     /// A fixture's stderr: the file without its `#` comment lines, byte for byte otherwise.
     fn stderr_of(fixture: &str) -> String {

@@ -262,6 +262,16 @@ fn classify_without_a_message_still_says_something() {
 }
 
 #[test]
+fn debug_output_never_shows_the_code() {
+    let shown = format!("{:?}", request());
+    assert!(!shown.contains("864209"), "{shown}");
+    assert!(
+        shown.contains("arn:aws:iam::123456789012:mfa/me"),
+        "{shown}"
+    );
+}
+
+#[test]
 fn role_session_names_only_use_allowed_characters() {
     assert_eq!(session_name("work"), "awsmfa-work");
     assert_eq!(session_name("my profile/ü"), "awsmfa-my-profile--");

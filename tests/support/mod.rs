@@ -311,3 +311,24 @@ fn set_mode(path: &Path, mode: u32) {
     fs::set_permissions(path, fs::Permissions::from_mode(mode))
         .unwrap_or_else(|err| panic!("chmod {mode:o} {}: {err}", path.display()));
 }
+
+/// A stand-in STS on loopback that answers every request with `status` and `body` (real STS
+/// XML: the errors moto cannot produce, or something that is not STS at all). Returns its URL
+/// for `AWS_ENDPOINT_URL_STS`; it serves until the test process ends.
+pub fn sts_answering(status: u16, body: impl Into<String>) -> String {
+    let body: String = body.into();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut buf = [0u8; 16384];
+            let _ = stream.read(&mut buf);
+            let reply = format!(
+                "HTTP/1.1 {status} Error\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+            let _ = stream.write_all(reply.as_bytes());
+        }
+    });
+    url
+}
