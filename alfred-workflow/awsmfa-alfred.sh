@@ -230,11 +230,11 @@ list() {
 action() {
     local verb=$1 profile=${2:-}
     if [[ -z "$profile" ]]; then
-        print_action_error "$verb" '' usage "No profile was passed to awsmfa $verb: pick a profile in the list"
+        print_action_error "$verb" '' invalid_option "No profile was passed to awsmfa $verb: pick a profile in the list"
         return 0
     fi
     if ! find_awsmfa; then
-        print_action_error "$verb" "$profile" not_installed "$problem_message"
+        print_action_error "$verb" "$profile" binary_not_found "$problem_message"
         return 0
     fi
     clear_quarantine

@@ -1,6 +1,6 @@
 //! Session lengths as people write them: `8h`, `90m`, `1h30m`, `3600`, `3600s`, `1d`.
 
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The shortest session STS grants.
 pub const MIN_SECONDS: u32 = 900;
@@ -53,7 +53,7 @@ pub fn session_seconds(text: &str, origin: &str, role: bool) -> Result<u32> {
     } else {
         MAX_SESSION_SECONDS
     };
-    let invalid = |why: String| Error::new("invalid_duration", exit::CONFIG, why);
+    let invalid = |why: String| Error::new(ErrorKind::InvalidDuration, why);
     let seconds = parse_seconds(text).ok_or_else(|| {
         invalid(format!(
             "{origin} `{text}` is not a length of time: write it like 8h, 90m, 1h30m or 3600"
@@ -63,7 +63,7 @@ pub fn session_seconds(text: &str, origin: &str, role: bool) -> Result<u32> {
         let what = if role { "a role session" } else { "a session" };
         return Err(invalid(format!(
             "{origin} `{text}` is out of range: AWS allows {what} of 15m to {}",
-            crate::expiry::human(i64::from(max))
+            crate::display::human(i64::from(max))
         )));
     }
     Ok(seconds as u32)
@@ -99,7 +99,7 @@ mod tests {
             129_600
         );
         let err = session_seconds("37h", "--duration", false).unwrap_err();
-        assert_eq!(err.kind(), "invalid_duration");
+        assert_eq!(err.kind(), ErrorKind::InvalidDuration);
         assert_eq!(
             err.message(),
             "--duration `37h` is out of range: AWS allows a session of 15m to 1d 12h"

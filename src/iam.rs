@@ -8,10 +8,9 @@
 //! No `UserName` is sent, so IAM lists the devices of the user whose keys sign the request;
 //! the usual force-MFA policy allows that without MFA.
 //!
-//! The endpoint follows the standard `AWS_ENDPOINT_URL_IAM`, then `AWS_ENDPOINT_URL` (both
-//! ignored when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true`), as the SDK does for STS.
-//! Request building and response parsing are pure functions; only [`list_mfa_devices`]
-//! reads the environment, the clock and the network.
+//! The caller passes the endpoint ([`crate::aws::endpoint`], the same rules as for STS) and
+//! the time to sign with. Request building and response parsing are pure functions; only
+//! [`list_mfa_devices`] touches the network.
 
 use std::time::{Duration, SystemTime};
 
@@ -26,7 +25,9 @@ use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::byte_stream::ByteStream;
 use http::header::{CONTENT_TYPE, USER_AGENT};
 
-use crate::error::{Error, Result, exit};
+use crate::aws::{self, Service};
+use crate::error::{Error, ErrorKind, Result};
+use crate::quote::one_line;
 use crate::sts::LongTermKeys;
 
 /// IAM's one global endpoint (the `aws` partition).
@@ -40,52 +41,33 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 const SERIAL_ADVICE: &str = "pass --serial ARN (IAM → Security credentials → MFA)";
 
-/// The MFA devices of the caller, as serial numbers / ARNs.
-pub async fn list_mfa_devices(keys: &LongTermKeys) -> Result<Vec<String>> {
-    let env = |name| std::env::var(name).ok();
-    let endpoint = endpoint(
-        env("AWS_ENDPOINT_URL_IAM").as_deref(),
-        env("AWS_ENDPOINT_URL").as_deref(),
-        env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").as_deref(),
-    )?;
-    list_mfa_devices_at(&endpoint, keys).await
-}
-
-/// [`list_mfa_devices`] against the given endpoint (see [`endpoint`]).
-pub async fn list_mfa_devices_at(endpoint: &http::Uri, keys: &LongTermKeys) -> Result<Vec<String>> {
-    let request = signed_request(endpoint, keys, SystemTime::now())?;
+/// The MFA devices of the caller, as serial numbers / ARNs, asked of `endpoint` (`None`:
+/// IAM's own) with a request signed at `now`.
+pub async fn list_mfa_devices(
+    endpoint: Option<&str>,
+    keys: &LongTermKeys,
+    now: SystemTime,
+) -> Result<Vec<String>> {
+    let endpoint = endpoint_uri(endpoint)?;
+    let request = signed_request(&endpoint, keys, now)?;
     let (status, body) = tokio::time::timeout(CALL_TIMEOUT, send(request))
         .await
-        .map_err(|_elapsed| timeout_error())??;
+        .map_err(|_elapsed| aws::timed_out(Service::Iam))??;
     parse_response(status, &body)
 }
 
-/// The URL to post to: `AWS_ENDPOINT_URL_IAM`, else `AWS_ENDPOINT_URL`, else IAM's own;
-/// blank values count as unset, and `ignore` (`AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`) set to
-/// `true` skips both variables.
-pub fn endpoint(
-    iam: Option<&str>,
-    global: Option<&str>,
-    ignore: Option<&str>,
-) -> Result<http::Uri> {
-    let ignored = ignore.is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-    let configured = [("AWS_ENDPOINT_URL_IAM", iam), ("AWS_ENDPOINT_URL", global)]
-        .into_iter()
-        .filter(|_| !ignored)
-        .find_map(|(name, value)| Some((name, value?.trim())).filter(|(_, v)| !v.is_empty()));
-    let Some((name, value)) = configured else {
-        return Ok(http::Uri::from_static(DEFAULT_ENDPOINT));
-    };
-    value
-        .parse::<http::Uri>()
-        .ok()
-        .filter(|uri| matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some())
-        .ok_or_else(|| {
-            Error::config(
-                "invalid_endpoint",
-                format!("{name} is not an http(s) URL ({value}): fix it or unset it"),
+/// The URL to post to: the one given (already checked by [`crate::aws::endpoint`]), else
+/// IAM's own.
+pub fn endpoint_uri(endpoint: Option<&str>) -> Result<http::Uri> {
+    match endpoint {
+        None => Ok(http::Uri::from_static(DEFAULT_ENDPOINT)),
+        Some(url) => url.parse().map_err(|_| {
+            Error::new(
+                ErrorKind::InvalidEndpoint,
+                format!("the IAM endpoint is not an http(s) URL ({url}): fix it or unset it"),
             )
-        })
+        }),
+    }
 }
 
 /// The ListMFADevices request to `endpoint`, signed (SigV4, us-east-1, `iam`) at `now`.
@@ -100,7 +82,7 @@ pub fn signed_request(
     // Authorization header.
     let key_id = &keys.access_key_id;
     if key_id.is_empty() || !key_id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-        return Err(invalid_key_error());
+        return Err(aws::invalid_key());
     }
     let mut request = http::Request::post(endpoint.clone())
         .header(
@@ -169,7 +151,7 @@ async fn send(request: http::Request<String>) -> Result<(u16, String)> {
     let body = ByteStream::new(response.into_body())
         .collect()
         .await
-        .map_err(|_| network_error())?
+        .map_err(|_| aws::unreachable(Service::Iam))?
         .into_bytes();
     Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }
@@ -201,34 +183,29 @@ pub fn parse_response(status: u16, body: &str) -> Result<Vec<String>> {
 
 /// Maps an IAM error code (as IAM sends it) to an error that says what to do.
 pub fn classify(status: u16, code: &str, message: Option<&str>) -> Error {
-    let aws = |kind, text: String| Error::new(kind, exit::AWS, text);
     match code {
-        "AccessDenied" | "AccessDeniedException" => aws(
-            "iam_access_denied",
+        "AccessDenied" | "AccessDeniedException" => Error::new(
+            ErrorKind::IamAccessDenied,
             format!("IAM did not allow listing your MFA devices: {SERIAL_ADVICE}"),
         ),
         "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException" => {
-            invalid_key_error()
+            aws::invalid_key()
         }
-        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => aws(
-            "sts_throttled",
-            "AWS is throttling requests: wait a minute and try again".into(),
-        )
-        .retryable(),
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => aws::throttled(),
         // As sts::classify does for codes it does not know: say what IAM said.
         other => {
             let said = message.map(one_line).filter(|m| !m.is_empty());
-            let error = aws(
-                "iam_access_denied",
-                format!(
-                    "AWS IAM failed ({other}): {}: {SERIAL_ADVICE}",
-                    said.as_deref().unwrap_or("no details given")
-                ),
-            );
+            let said = said.as_deref().unwrap_or("no details given");
             if status >= 500 {
-                error.retryable()
+                Error::new(
+                    ErrorKind::AwsUnavailable,
+                    format!("AWS IAM failed ({other}): {said}: {SERIAL_ADVICE}, or wait a moment"),
+                )
             } else {
-                error
+                Error::new(
+                    ErrorKind::IamAccessDenied,
+                    format!("AWS IAM failed ({other}): {said}: {SERIAL_ADVICE}"),
+                )
             }
         }
     }
@@ -294,49 +271,17 @@ fn entity(name: &str) -> Option<char> {
     }
 }
 
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn invalid_key_error() -> Error {
-    Error::new(
-        "sts_invalid_key",
-        exit::AWS,
-        "AWS does not accept the source profile's access key (wrong, deactivated or deleted): \
-         create a new access key in IAM and put it in the source profile",
-    )
-}
-
 fn connection_error(err: &ConnectorError) -> Error {
     if err.is_timeout() {
-        timeout_error()
+        aws::timed_out(Service::Iam)
     } else {
-        network_error()
+        aws::unreachable(Service::Iam)
     }
-}
-
-fn network_error() -> Error {
-    Error::new(
-        "network",
-        exit::NETWORK,
-        "cannot reach AWS IAM: check your network connection (or AWS_ENDPOINT_URL_IAM) and try again",
-    )
-    .retryable()
-}
-
-fn timeout_error() -> Error {
-    Error::new(
-        "timeout",
-        exit::NETWORK,
-        "AWS IAM did not answer in time: check your network connection and try again",
-    )
-    .retryable()
 }
 
 fn unreadable_error(status: u16) -> Error {
     Error::new(
-        "internal",
-        exit::AWS,
+        ErrorKind::Internal,
         format!(
             "the answer to IAM ListMFADevices was not IAM's (HTTP {status}): check AWS_ENDPOINT_URL_IAM \
              and any proxy, or {SERIAL_ADVICE}"
@@ -346,8 +291,7 @@ fn unreadable_error(status: u16) -> Error {
 
 fn internal_error() -> Error {
     Error::new(
-        "internal",
-        exit::AWS,
+        ErrorKind::Internal,
         format!("could not build the IAM ListMFADevices request: {SERIAL_ADVICE}"),
     )
 }
@@ -382,59 +326,16 @@ mod tests {
 
     #[test]
     fn endpoint_defaults_to_iam() {
+        assert_eq!(endpoint_uri(None).unwrap(), "https://iam.amazonaws.com/");
         assert_eq!(
-            endpoint(None, None, None).unwrap(),
-            "https://iam.amazonaws.com/"
-        );
-        assert_eq!(
-            endpoint(Some("  "), Some(""), None).unwrap(),
-            "https://iam.amazonaws.com/"
-        );
-    }
-
-    #[test]
-    fn endpoint_prefers_the_iam_variable_then_the_global_one() {
-        let iam = Some("http://127.0.0.1:5000");
-        let global = Some("https://global.example");
-        assert_eq!(
-            endpoint(iam, global, None).unwrap(),
+            endpoint_uri(Some("http://127.0.0.1:5000")).unwrap(),
             "http://127.0.0.1:5000/"
         );
-        assert_eq!(
-            endpoint(None, global, None).unwrap(),
-            "https://global.example/"
-        );
-        assert_eq!(
-            endpoint(Some(" "), global, Some("false")).unwrap(),
-            "https://global.example/"
-        );
-    }
-
-    #[test]
-    fn endpoint_variables_are_ignored_on_request() {
-        let uri = endpoint(Some("http://127.0.0.1:5000"), None, Some("TRUE")).unwrap();
-        assert_eq!(uri, DEFAULT_ENDPOINT);
-    }
-
-    #[test]
-    fn a_malformed_endpoint_names_the_variable() {
-        for bad in ["127.0.0.1:5000", "ftp://host/", "not a url"] {
-            let err = endpoint(Some(bad), None, None).unwrap_err();
-            assert_eq!(err.kind(), "invalid_endpoint");
-            assert_eq!(err.exit_code(), exit::CONFIG);
-            assert!(
-                err.message().starts_with("AWS_ENDPOINT_URL_IAM is not"),
-                "{}",
-                err.message()
-            );
-        }
-        let err = endpoint(None, Some("nope"), None).unwrap_err();
-        assert!(err.message().starts_with("AWS_ENDPOINT_URL is not"));
     }
 
     #[test]
     fn the_request_is_a_signed_query_post() {
-        let uri = endpoint(None, None, None).unwrap();
+        let uri = endpoint_uri(None).unwrap();
         let request = signed_request(&uri, &keys(), example_time()).unwrap();
         assert_eq!(request.method(), http::Method::POST);
         assert_eq!(request.uri(), "https://iam.amazonaws.com/");
@@ -456,7 +357,7 @@ mod tests {
 
     #[test]
     fn the_signature_covers_a_custom_endpoint_with_its_port() {
-        let uri = endpoint(Some("http://127.0.0.1:40123"), None, None).unwrap();
+        let uri = endpoint_uri(Some("http://127.0.0.1:40123")).unwrap();
         let request = signed_request(&uri, &keys(), example_time()).unwrap();
         assert_eq!(request.uri(), "http://127.0.0.1:40123/");
         // botocore signs `host: 127.0.0.1:40123` here: the port is part of the signature.
@@ -473,7 +374,7 @@ mod tests {
 
     #[test]
     fn the_secret_key_appears_nowhere_in_the_request() {
-        let uri = endpoint(None, None, None).unwrap();
+        let uri = endpoint_uri(None).unwrap();
         let request = signed_request(&uri, &keys(), example_time()).unwrap();
         let everything = format!("{request:?} {:?}", request.headers());
         assert!(!everything.contains(SECRET));
@@ -482,14 +383,14 @@ mod tests {
 
     #[test]
     fn an_access_key_id_that_cannot_be_one_is_refused_before_signing() {
-        let uri = endpoint(None, None, None).unwrap();
+        let uri = endpoint_uri(None).unwrap();
         for id in ["", "AKIA EXAMPLE", "AKIA\nEXAMPLE", "AKIA/1", "ÄKIA"] {
             let keys = LongTermKeys {
                 access_key_id: id.into(),
                 secret_access_key: SECRET.into(),
             };
             let err = signed_request(&uri, &keys, example_time()).unwrap_err();
-            assert_eq!(err.kind(), "sts_invalid_key");
+            assert_eq!(err.kind(), ErrorKind::StsInvalidKey);
             assert!(!err.message().contains(SECRET));
         }
     }
@@ -533,8 +434,8 @@ mod tests {
     #[test]
     fn access_denied_says_to_pass_the_serial() {
         let err = parse_response(403, fixture!("error_access_denied.xml")).unwrap_err();
-        assert_eq!(err.kind(), "iam_access_denied");
-        assert_eq!(err.exit_code(), exit::AWS);
+        assert_eq!(err.kind(), ErrorKind::IamAccessDenied);
+        assert_eq!(err.exit_code(), crate::error::exit::AWS);
         assert!(!err.is_retryable());
         assert_eq!(
             err.message(),
@@ -550,7 +451,7 @@ mod tests {
                     iam:ListMFADevices</Message><Type>Sender</Type></Error></Errors></ErrorResponse>";
         assert_eq!(
             parse_response(403, body).unwrap_err().kind(),
-            "iam_access_denied"
+            ErrorKind::IamAccessDenied
         );
     }
 
@@ -561,27 +462,28 @@ mod tests {
             fixture!("error_signature_does_not_match.xml"),
         ] {
             let err = parse_response(403, body).unwrap_err();
-            assert_eq!(err.kind(), "sts_invalid_key");
-            assert_eq!(err.exit_code(), exit::AWS);
+            assert_eq!(err.kind(), ErrorKind::StsInvalidKey);
+            assert_eq!(err.exit_code(), crate::error::exit::AWS);
         }
     }
 
     #[test]
     fn throttling_is_retryable() {
         let err = parse_response(400, fixture!("error_throttling.xml")).unwrap_err();
-        assert_eq!(err.kind(), "sts_throttled");
+        assert_eq!(err.kind(), ErrorKind::StsThrottled);
         assert!(err.is_retryable());
     }
 
     #[test]
     fn other_errors_quote_iam_and_server_errors_are_retryable() {
         let err = parse_response(500, fixture!("error_service_failure.xml")).unwrap_err();
-        assert_eq!(err.kind(), "iam_access_denied");
+        assert_eq!(err.kind(), ErrorKind::AwsUnavailable);
         assert!(err.is_retryable());
         assert_eq!(
             err.message(),
             "AWS IAM failed (ServiceFailure): The request processing has failed because of an \
-             unknown error, exception or failure.: pass --serial ARN (IAM → Security credentials → MFA)"
+             unknown error, exception or failure.: pass --serial ARN (IAM → Security credentials → MFA), \
+             or wait a moment"
         );
         let err = classify(400, "NoSuchEntity", None);
         assert!(!err.is_retryable());
@@ -596,7 +498,7 @@ mod tests {
             (200, ""),
         ] {
             let err = parse_response(status, body).unwrap_err();
-            assert_eq!(err.kind(), "internal");
+            assert_eq!(err.kind(), ErrorKind::Internal);
             assert!(
                 err.message().contains(&format!("HTTP {status}")),
                 "{}",

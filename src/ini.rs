@@ -242,6 +242,33 @@ impl Document {
             .map(|s| s.value)
     }
 
+    /// A nested setting: in the last section called `section` whose entry `key` has indented
+    /// sub-settings (`sts =` then `  endpoint_url = …`, as in a `services` section), the
+    /// value of `sub_key`, as botocore reads them (later lines win).
+    pub fn nested(&self, section: &str, key: &str, sub_key: &str) -> Option<&str> {
+        let indexes = self.index.get(section)?;
+        indexes.iter().rev().find_map(|&i| {
+            let section = &self.sections[i];
+            self.entries_of(section)
+                .iter()
+                .rev()
+                .find(|e| self.key_of(e).eq_ignore_ascii_case(key))
+                .and_then(|entry| {
+                    let text = &self.text[entry.span.clone()];
+                    let first_end = text.find('\n').map_or(text.len(), |n| n + 1);
+                    lines(&text[first_end..])
+                        .filter_map(|range| {
+                            let line = content(&text[first_end..][range]).trim();
+                            let at = line.find(['=', ':'])?;
+                            Some((line[..at].trim(), line[at + 1..].trim()))
+                        })
+                        .filter(|(k, _)| k.eq_ignore_ascii_case(sub_key))
+                        .map(|(_, v)| v)
+                        .last()
+                })
+        })
+    }
+
     fn entries_of(&self, section: &Section) -> &[Entry] {
         &self.entries[section.entries.clone()]
     }

@@ -1,7 +1,7 @@
 //! The MFA serial in the OS keychain: macOS Keychain, the Secret Service (e.g. GNOME
 //! Keyring) elsewhere, both through the `keyring` crate. Service `awsmfa`, account = profile.
 
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The keychain service name every entry is stored under.
 pub const SERVICE: &str = "awsmfa";
@@ -12,15 +12,29 @@ pub trait SerialStore {
     fn get(&self, profile: &str) -> Result<Option<String>>;
     /// Stores `serial` for `profile`, replacing an earlier one.
     fn set(&self, profile: &str, serial: &str) -> Result<()>;
+    /// Removes the serial stored for `profile`; fine when there is none.
+    fn delete(&self, profile: &str) -> Result<()>;
 }
 
 /// The OS keychain.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct OsKeychain;
 
+/// No serial for `profile` anywhere: what to run.
+pub fn no_serial(profile: &str) -> Error {
+    Error::new(
+        ErrorKind::NoSerial,
+        format!(
+            "no MFA serial for {profile}: run awsmfa setup {} --serial arn:aws:iam::ACCOUNT:mfa/DEVICE (IAM → Security credentials → MFA)",
+            crate::quote::shell_word(profile)
+        ),
+    )
+}
+
 fn keychain_error(action: &str, profile: &str, err: &keyring::Error) -> Error {
     let detail = match err {
-        keyring::Error::NoStorageAccess(_) => {
+        // The keyring crate could not set up its store: no Secret Service on Linux.
+        keyring::Error::NoStorageAccess(_) | keyring::Error::NoDefaultStore => {
             "the keychain is locked or not reachable: unlock it (on Linux, start a Secret Service such as gnome-keyring)"
                 .to_string()
         }
@@ -28,8 +42,7 @@ fn keychain_error(action: &str, profile: &str, err: &keyring::Error) -> Error {
         other => other.to_string(),
     };
     Error::new(
-        "keychain",
-        exit::KEYCHAIN,
+        ErrorKind::Keychain,
         format!(
             "cannot {action} the MFA serial of {profile} in the keychain ({detail}); or put mfa_serial = ARN in [profile {profile}] of ~/.aws/config"
         ),
@@ -53,6 +66,15 @@ impl SerialStore for OsKeychain {
         entry
             .set_password(serial)
             .map_err(|e| keychain_error("store", profile, &e))
+    }
+
+    fn delete(&self, profile: &str) -> Result<()> {
+        let entry = keyring::Entry::new(SERVICE, profile)
+            .map_err(|e| keychain_error("remove", profile, &e))?;
+        match entry.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(err) => Err(keychain_error("remove", profile, &err)),
+        }
     }
 }
 

@@ -7,20 +7,23 @@ use std::io::Write;
 use clap::Parser;
 
 use awsmfa::cli::Cli;
+use awsmfa::clock::SystemClock;
 use awsmfa::commands::{Context, Stderr};
 use awsmfa::keychain::OsKeychain;
 use awsmfa::paths::Env;
 
 fn main() {
     let cli = Cli::parse();
+    let env = Env::from_process();
+    let clock = SystemClock::new(env.tz.as_deref());
     let keychain = OsKeychain;
     let ctx = Context {
-        env: Env::from_process(),
-        clock: awsmfa::expiry::Clock::system(),
+        env,
+        clock: &clock,
         keychain: &keychain,
         progress: &Stderr,
     };
-    let outcome = awsmfa::run(cli.command, &ctx);
+    let outcome = awsmfa::run(cli, &ctx);
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(outcome.stdout.as_bytes());
     let _ = stdout.flush();

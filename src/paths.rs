@@ -1,12 +1,13 @@
-//! Every file location and environment override awsmfa honours, in one place.
+//! Every file location and environment variable awsmfa honours, in one place.
 //!
-//! Tests point `HOME` (or the variables below) at a temporary folder; nothing else in the
-//! crate reads the environment for paths.
+//! [`Env`] is the environment, read once at start-up by `main`; nothing else in the crate
+//! reads the process environment. Tests build an `Env` (or point `HOME` and the variables
+//! below at a temporary folder for the real binary).
 
 use std::ffi::OsString;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The environment awsmfa reads, captured once at start-up so that commands stay pure.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +18,14 @@ pub struct Env {
     pub aws_config_file: Option<PathBuf>,
     /// `AWS_SHARED_CREDENTIALS_FILE`.
     pub aws_credentials_file: Option<PathBuf>,
+    /// `AWS_ENDPOINT_URL`: the endpoint of every AWS service.
+    pub aws_endpoint_url: Option<String>,
+    /// `AWS_ENDPOINT_URL_STS`.
+    pub aws_endpoint_url_sts: Option<String>,
+    /// `AWS_ENDPOINT_URL_IAM`.
+    pub aws_endpoint_url_iam: Option<String>,
+    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`: `true` ignores every endpoint setting.
+    pub aws_ignore_configured_endpoint_urls: Option<String>,
     /// `AWSMFA_CACHE_DIR`.
     pub cache_dir: Option<PathBuf>,
     /// `XDG_CACHE_HOME` (not used on macOS).
@@ -39,6 +48,10 @@ pub struct Env {
     pub xdg_runtime_dir: Option<PathBuf>,
     /// `DBUS_SESSION_BUS_ADDRESS`: the bus notifications are posted on (not on macOS).
     pub dbus_session_bus_address: Option<String>,
+    /// `TZ`: the time zone times are shown in.
+    pub tz: Option<String>,
+    /// The absolute path of the running awsmfa, which the reminder scheduler runs.
+    pub program: Option<PathBuf>,
 }
 
 fn var_path(name: &str) -> Option<PathBuf> {
@@ -58,6 +71,10 @@ impl Env {
             home: var_path("HOME"),
             aws_config_file: var_path("AWS_CONFIG_FILE"),
             aws_credentials_file: var_path("AWS_SHARED_CREDENTIALS_FILE"),
+            aws_endpoint_url: var_string("AWS_ENDPOINT_URL"),
+            aws_endpoint_url_sts: var_string("AWS_ENDPOINT_URL_STS"),
+            aws_endpoint_url_iam: var_string("AWS_ENDPOINT_URL_IAM"),
+            aws_ignore_configured_endpoint_urls: var_string("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"),
             cache_dir: var_path("AWSMFA_CACHE_DIR"),
             xdg_cache_home: var_path("XDG_CACHE_HOME"),
             op: var_path("AWSMFA_OP"),
@@ -69,16 +86,25 @@ impl Env {
             xdg_config_home: var_path("XDG_CONFIG_HOME"),
             xdg_runtime_dir: var_path("XDG_RUNTIME_DIR"),
             dbus_session_bus_address: var_string("DBUS_SESSION_BUS_ADDRESS"),
+            tz: std::env::var("TZ").ok(),
+            program: std::env::current_exe()
+                .ok()
+                .and_then(|exe| std::path::absolute(exe).ok()),
         }
     }
 
-    fn home(&self) -> Result<PathBuf> {
+    /// `HOME`, or an error saying what it is needed for and what else would do.
+    pub fn home_for(&self, needed_for: &str) -> Result<PathBuf> {
         self.home.clone().ok_or_else(|| {
-            Error::config(
-                "config_invalid",
-                "HOME is not set: set HOME, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE",
+            Error::new(
+                ErrorKind::ConfigInvalid,
+                format!("HOME is not set: set HOME{needed_for}"),
             )
         })
+    }
+
+    fn home(&self) -> Result<PathBuf> {
+        self.home_for(", or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE")
     }
 
     /// `~/.aws/config`, or `AWS_CONFIG_FILE` (with `~/` expanded as the AWS CLI does).
@@ -111,6 +137,24 @@ impl Env {
         }
     }
 
+    /// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
+    pub fn systemd_user_dir(&self) -> Result<PathBuf> {
+        let config = match &self.xdg_config_home {
+            Some(dir) if dir.is_absolute() => dir.clone(),
+            _ => self
+                .home_for(" (the systemd user units go into ~/.config/systemd/user)")?
+                .join(".config"),
+        };
+        Ok(config.join("systemd/user"))
+    }
+
+    /// `~/Library/LaunchAgents`.
+    pub fn launch_agents_dir(&self) -> Result<PathBuf> {
+        Ok(self
+            .home_for(" (the reminder agent goes into ~/Library/LaunchAgents)")?
+            .join("Library/LaunchAgents"))
+    }
+
     /// Whether `AWSMFA_LOG=debug` asked for the debug log.
     pub fn debug(&self) -> bool {
         self.log
@@ -118,7 +162,7 @@ impl Env {
             .is_some_and(|v| v.eq_ignore_ascii_case("debug"))
     }
 
-    fn expand(&self, path: &std::path::Path) -> Result<PathBuf> {
+    fn expand(&self, path: &Path) -> Result<PathBuf> {
         match path.strip_prefix("~") {
             Ok(rest) => Ok(self.home()?.join(rest)),
             Err(_) => Ok(path.to_path_buf()),
@@ -127,11 +171,63 @@ impl Env {
 }
 
 /// `path` with the home folder shown as `~`, for messages.
-pub fn display(env: &Env, path: &std::path::Path) -> String {
+pub fn display(env: &Env, path: &Path) -> String {
     if let Some(home) = &env.home
         && let Ok(rest) = path.strip_prefix(home)
     {
         return format!("~/{}", rest.display());
     }
     path.display().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn units_live_in_the_users_config() {
+        let env = Env {
+            home: Some("/home/me".into()),
+            ..Env::default()
+        };
+        assert_eq!(
+            env.systemd_user_dir().unwrap(),
+            Path::new("/home/me/.config/systemd/user")
+        );
+        let xdg = Env {
+            xdg_config_home: Some("/cfg".into()),
+            ..env.clone()
+        };
+        assert_eq!(
+            xdg.systemd_user_dir().unwrap(),
+            Path::new("/cfg/systemd/user")
+        );
+        let relative = Env {
+            xdg_config_home: Some("cfg".into()),
+            ..env.clone()
+        };
+        assert_eq!(
+            relative.systemd_user_dir().unwrap(),
+            Path::new("/home/me/.config/systemd/user")
+        );
+        assert_eq!(
+            env.launch_agents_dir().unwrap(),
+            Path::new("/home/me/Library/LaunchAgents")
+        );
+    }
+
+    #[test]
+    fn one_message_when_home_is_missing() {
+        let err = Env::default().credentials_file().unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::ConfigInvalid);
+        assert_eq!(
+            err.message(),
+            "HOME is not set: set HOME, or AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE"
+        );
+        let err = Env::default().systemd_user_dir().unwrap_err();
+        assert!(
+            err.message().starts_with("HOME is not set: set HOME ("),
+            "{err}"
+        );
+    }
 }

@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
 
-use crate::error::{Error, Result};
+use crate::aws::{ProfileEndpoints, Service};
+use crate::error::{Error, ErrorKind, Result};
 use crate::expiry::{self, Status};
 use crate::ini::Document;
 use crate::paths::{self, Env};
+use crate::store;
 
 /// Suffixes that mark a source profile, in the order they are tried.
 pub const SOURCE_SUFFIXES: [&str; 2] = ["-mfa", "-long-term"];
@@ -30,40 +32,11 @@ pub struct AwsFiles {
     pub credentials_path: PathBuf,
 }
 
-/// Reads a file that may not exist; `None` when it does not.
-pub fn read_optional(env: &Env, path: &Path) -> Result<Option<String>> {
-    // Reading a named pipe waits for a writer for ever: `list` would hang every keystroke.
-    if let Ok(meta) = std::fs::metadata(path)
-        && std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type())
-    {
-        return Err(Error::config(
-            "config_invalid",
-            format!(
-                "{} is not a regular file (it is a named pipe): replace it with a text file",
-                paths::display(env, path)
-            ),
-        ));
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            Error::config(
-                "config_invalid",
-                format!(
-                    "{} is not UTF-8 text: save it as UTF-8 (it may be in another encoding or damaged)",
-                    paths::display(env, path)
-                ),
-            )
-        }),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(Error::io(format!("cannot read {}", paths::display(env, path)), &err)),
-    }
-}
-
 /// Parses one AWS file, naming the file and line in the error.
 pub fn parse_file(env: &Env, path: &Path, text: String) -> Result<Document> {
     Document::parse(text).map_err(|err| {
-        Error::config(
-            "config_invalid",
+        Error::new(
+            ErrorKind::ConfigInvalid,
             format!(
                 "{} {err}: fix that line and try again",
                 paths::display(env, path)
@@ -77,8 +50,8 @@ impl AwsFiles {
     pub fn load(env: &Env) -> Result<Self> {
         let config_path = env.config_file()?;
         let credentials_path = env.credentials_file()?;
-        let config = read_optional(env, &config_path)?.unwrap_or_default();
-        let credentials = read_optional(env, &credentials_path)?.unwrap_or_default();
+        let config = store::read_optional(env, &config_path)?.unwrap_or_default();
+        let credentials = store::read_optional(env, &credentials_path)?.unwrap_or_default();
         Ok(AwsFiles {
             config: parse_file(env, &config_path, config)?,
             credentials: parse_file(env, &credentials_path, credentials)?,
@@ -224,6 +197,35 @@ impl AwsFiles {
             .find_map(|key| self.credentials_value(name, key).and_then(expiry::parse))
     }
 
+    /// The endpoint settings of `profile`'s section of the config file for `service`: its
+    /// `endpoint_url`, the service's `endpoint_url` in the `services` section it names, and
+    /// `ignore_configured_endpoint_urls` (read by [`crate::aws::endpoint`]).
+    pub fn endpoints(&self, env: &Env, profile: &str, service: Service) -> ProfileEndpoints {
+        let section = config_section(profile);
+        let own = |key: &str| {
+            self.config
+                .get(&section, key)
+                .filter(|v| !v.trim().is_empty())
+                .map(str::to_string)
+        };
+        let service_endpoint_url = own("services").and_then(|name| {
+            self.config
+                .nested(
+                    &format!("services {name}"),
+                    service.config_key(),
+                    "endpoint_url",
+                )
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+        });
+        ProfileEndpoints {
+            origin: format!("[{section}] of {}", paths::display(env, &self.config_path)),
+            service_endpoint_url,
+            endpoint_url: own("endpoint_url"),
+            ignore_configured_endpoint_urls: own("ignore_configured_endpoint_urls"),
+        }
+    }
+
     /// Every profile name in either file, for "which profiles do exist" messages.
     pub fn all_profile_names(&self) -> Vec<String> {
         let mut names: Vec<String> =
@@ -254,8 +256,8 @@ impl AwsFiles {
             .collect();
         let creds = paths::display(env, &self.credentials_path);
         if self.all_profile_names().iter().any(|n| n == name) {
-            return Err(Error::config(
-                "not_mfa_profile",
+            return Err(Error::new(
+                ErrorKind::NotMfaProfile,
                 format!(
                     "{name} has no source profile with long-term keys: add [{name}-mfa] with aws_access_key_id and aws_secret_access_key to {creds}, or set awsmfa_source_profile in [profile {name}]"
                 ),
@@ -268,8 +270,8 @@ impl AwsFiles {
         } else {
             format!("MFA profiles: {}", managed.join(", "))
         };
-        Err(Error::config(
-            "profile_not_found",
+        Err(Error::new(
+            ErrorKind::ProfileNotFound,
             format!("no profile called {name}: {known}"),
         ))
     }
@@ -341,7 +343,7 @@ impl Profile {
         self.needs_setup().then(|| {
             format!(
                 "awsmfa setup {} --op-item \"ITEM\"",
-                crate::launcher::shell_word(&self.name)
+                crate::quote::shell_word(&self.name)
             )
         })
     }
@@ -429,10 +431,10 @@ mod tests {
         let env = Env::default();
         let now = NOW.parse().unwrap();
         let err = f.require(&env, "nope", now).unwrap_err();
-        assert_eq!(err.kind(), "profile_not_found");
+        assert_eq!(err.kind(), ErrorKind::ProfileNotFound);
         assert_eq!(err.message(), "no profile called nope: MFA profiles: work");
         let err = f.require(&env, "plain", now).unwrap_err();
-        assert_eq!(err.kind(), "not_mfa_profile");
+        assert_eq!(err.kind(), ErrorKind::NotMfaProfile);
         assert!(err.message().contains("[plain-mfa]"), "{}", err.message());
     }
 }

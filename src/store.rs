@@ -15,7 +15,7 @@ use std::io::Write;
 use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::paths::{self, Env};
 
 /// Marks awsmfa's temporary files: `.credentials.awsmfa-<pid>-<n>.tmp`.
@@ -35,6 +35,35 @@ fn resolve(path: &Path) -> Result<PathBuf, std::io::Error> {
             }
         }
         Err(err) => Err(err),
+    }
+}
+
+/// Reads a file that may not exist; `None` when it does not.
+pub fn read_optional(env: &Env, path: &Path) -> Result<Option<String>> {
+    // Reading a named pipe waits for a writer for ever: `list` would hang every keystroke.
+    if let Ok(meta) = std::fs::metadata(path)
+        && std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type())
+    {
+        return Err(Error::new(
+            ErrorKind::ConfigInvalid,
+            format!(
+                "{} is not a regular file (it is a named pipe): replace it with a text file",
+                paths::display(env, path)
+            ),
+        ));
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+            Error::new(
+                ErrorKind::ConfigInvalid,
+                format!(
+                    "{} is not UTF-8 text: save it as UTF-8 (it may be in another encoding or damaged)",
+                    paths::display(env, path)
+                ),
+            )
+        }),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(Error::io(format!("cannot read {}", paths::display(env, path)), &err)),
     }
 }
 
@@ -77,8 +106,8 @@ where
             .map_err(|e| Error::io(format!("cannot create {}", paths::display(env, &dir)), &e))?;
     }
     if target.is_dir() {
-        return Err(Error::config(
-            "config_invalid",
+        return Err(Error::new(
+            ErrorKind::ConfigInvalid,
             format!("{shown} is a folder, not a file: move it away and try again"),
         ));
     }
@@ -86,15 +115,14 @@ where
         .map_err(|e| Error::io(format!("cannot lock the folder of {shown}"), &e))?;
     sweep_stale_temporaries(&dir, &target);
 
-    let old = crate::profiles::read_optional(env, &target)?;
+    let old = read_optional(env, &target)?;
     // Owner-only, always: a group- or world-readable mode is tightened, never kept.
     let mode = match fs::metadata(&target) {
         // Writing a new file and renaming it would go around a read-only mode (and root
         // ignores it anyway): a file its owner made read-only is left alone.
         Ok(meta) if meta.permissions().mode() & 0o200 == 0 => {
             return Err(Error::new(
-                "io",
-                crate::error::exit::FAILURE,
+                ErrorKind::Io,
                 format!("{shown} is read-only: make it writable (chmod u+w {shown}) and try again"),
             ));
         }
@@ -129,8 +157,7 @@ where
             if err.kind() == std::io::ErrorKind::PermissionDenied {
                 let folder = paths::display(env, &dir);
                 return Err(Error::new(
-                    "io",
-                    crate::error::exit::FAILURE,
+                    ErrorKind::Io,
                     format!(
                         "cannot write {shown} (it was left as it was): awsmfa may not create files in {folder}: check the folder's owner and mode (ls -ld {folder})"
                     ),
@@ -152,13 +179,11 @@ where
 /// wrote it (or was halfway through writing it when awsmfa read it). Its version is kept.
 pub fn changed_underneath(shown: &str) -> Error {
     Error::new(
-        "io",
-        crate::error::exit::FAILURE,
+        ErrorKind::FileChanged,
         format!(
-            "{shown} changed while awsmfa was writing it (another program is editing it): awsmfa left it as that program wrote it; try again"
+            "{shown} changed while awsmfa was writing it (another program is editing it), so awsmfa left that program's version in place: wait until that program is done"
         ),
     )
-    .retryable()
 }
 
 /// Whether `target` still holds exactly `old` (`None`: still does not exist). Checked
@@ -275,10 +300,10 @@ mod tests {
         let path = home.path().join("credentials");
         fs::write(&path, "keep me").unwrap();
         let err = edit(&env_for(home.path()), &path, |_| {
-            Err(Error::config("config_invalid", "no"))
+            Err(Error::new(ErrorKind::ConfigInvalid, "no"))
         })
         .unwrap_err();
-        assert_eq!(err.kind(), "config_invalid");
+        assert_eq!(err.kind(), ErrorKind::ConfigInvalid);
         assert_eq!(fs::read_to_string(&path).unwrap(), "keep me");
         assert_eq!(fs::read_dir(home.path()).unwrap().count(), 1);
     }

@@ -1,19 +1,20 @@
 //! The exchange with AWS STS: long-term keys + MFA code → temporary session keys.
 //!
 //! The client gets the source profile's keys explicitly (never the default provider chain,
-//! never instance metadata). The endpoint follows the standard `AWS_ENDPOINT_URL_STS` /
-//! `AWS_ENDPOINT_URL` variables. Timeouts are short and AccessDenied is never retried.
+//! never instance metadata, never the shared config files) and the endpoint [`aws::endpoint`]
+//! chose. Timeouts are short and AccessDenied is never retried.
 
 use std::time::Duration;
 
-use aws_config::BehaviorVersion;
-use aws_config::retry::RetryConfig;
-use aws_config::timeout::TimeoutConfig;
-use aws_sdk_sts::config::{Credentials, Region};
+use aws_sdk_sts::config::retry::RetryConfig;
+use aws_sdk_sts::config::timeout::TimeoutConfig;
+use aws_sdk_sts::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_sts::error::{ProvideErrorMetadata, SdkError};
 use jiff::Timestamp;
 
-use crate::error::{Error, Result, exit};
+use crate::aws::{self, Service};
+use crate::error::{Error, ErrorKind, Result};
+use crate::quote::one_line;
 
 /// The region used when the profile names none.
 pub const DEFAULT_REGION: &str = "us-east-1";
@@ -88,18 +89,19 @@ pub fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-/// An STS client for one source profile's keys.
-pub async fn client(keys: &LongTermKeys, region: &str) -> aws_sdk_sts::Client {
-    client_with(keys, region, timeouts()).await
-}
-
-/// [`client`] with other timeouts.
-pub async fn client_with(
+/// An STS client for one source profile's keys, sent to `endpoint` (see
+/// [`aws::endpoint`]; `None`: STS's own for the region).
+///
+/// Configured here and only here: no credential chain, no shared config files, no
+/// environment read behind awsmfa's back.
+pub fn client(
     keys: &LongTermKeys,
     region: &str,
+    endpoint: Option<&str>,
     timeouts: TimeoutConfig,
 ) -> aws_sdk_sts::Client {
-    let config = aws_config::defaults(BehaviorVersion::latest())
+    let mut config = aws_sdk_sts::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
         .credentials_provider(Credentials::new(
             keys.access_key_id.clone(),
@@ -109,10 +111,11 @@ pub async fn client_with(
             "awsmfa-source-profile",
         ))
         .timeout_config(timeouts)
-        .retry_config(RetryConfig::standard().with_max_attempts(2))
-        .load()
-        .await;
-    aws_sdk_sts::Client::new(&config)
+        .retry_config(RetryConfig::standard().with_max_attempts(2));
+    if let Some(url) = endpoint {
+        config = config.endpoint_url(url);
+    }
+    aws_sdk_sts::Client::from_conf(config.build())
 }
 
 /// Asks STS for a session (GetSessionToken, or AssumeRole when a role is set).
@@ -145,13 +148,12 @@ pub async fn exchange(client: &aws_sdk_sts::Client, request: &Request) -> Result
     };
     let credentials = credentials.ok_or_else(|| {
         Error::new(
-            "internal",
-            exit::AWS,
+            ErrorKind::Internal,
             "AWS STS answered without credentials: try again",
         )
     })?;
     let expiration = Timestamp::from_second(credentials.expiration().secs())
-        .map_err(|_| Error::new("internal", exit::AWS, "AWS STS sent an impossible expiry"))?;
+        .map_err(|_| Error::new(ErrorKind::Internal, "AWS STS sent an impossible expiry"))?;
     Ok(Session {
         access_key_id: credentials.access_key_id().to_string(),
         secret_access_key: credentials.secret_access_key().to_string(),
@@ -182,30 +184,15 @@ where
 {
     match err {
         SdkError::ServiceError(_) => classify(err.code(), err.message()),
-        SdkError::TimeoutError(_) => timed_out(),
-        SdkError::DispatchFailure(failure) if failure.is_timeout() => timed_out(),
-        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => Error::new(
-            "network",
-            exit::NETWORK,
-            "cannot reach AWS STS: check your network connection (or AWS_ENDPOINT_URL_STS) and try again",
-        )
-        .retryable(),
+        SdkError::TimeoutError(_) => aws::timed_out(Service::Sts),
+        SdkError::DispatchFailure(failure) if failure.is_timeout() => aws::timed_out(Service::Sts),
+        SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => aws::unreachable(Service::Sts),
         SdkError::ConstructionFailure(_) => Error::new(
-            "internal",
-            exit::AWS,
+            ErrorKind::Internal,
             "could not build the AWS STS request: check the profile's region and the MFA serial",
         ),
         _ => classify(err.code(), err.message()),
     }
-}
-
-fn timed_out() -> Error {
-    Error::new(
-        "timeout",
-        exit::NETWORK,
-        "AWS STS did not answer in time: check your network connection and try again",
-    )
-    .retryable()
 }
 
 /// Maps an STS error code and message (as AWS sends them) to a message that says what to do.
@@ -216,84 +203,71 @@ pub fn classify(code: Option<&str>, message: Option<&str>) -> Error {
             .to_ascii_lowercase()
             .contains(&needle.to_ascii_lowercase())
     };
-    let aws = |kind: &'static str, text: String| Error::new(kind, exit::AWS, text);
     match code.unwrap_or("") {
-        "AccessDenied" if has("invalid MFA one time pass code") => aws(
-            "sts_invalid_code",
-            "AWS rejected the one-time code (wrong, expired or already used): wait for the next code and try again".into(),
-        )
-        .retryable(),
-        "AccessDenied" if has("unable to validate MFA code") => aws(
-            "sts_invalid_serial",
-            "AWS could not check the code against the MFA serial: run awsmfa setup PROFILE --serial ARN with the ARN from IAM → Security credentials → MFA".into(),
+        "AccessDenied" if has("invalid MFA one time pass code") => Error::new(
+            ErrorKind::StsInvalidCode,
+            "AWS rejected the one-time code (wrong, expired or already used): wait for the next code",
         ),
-        "AccessDenied" if has("session credentials") => aws(
-            "sts_session_credentials",
-            "the source profile holds temporary keys, not long-term ones: put an access key (AKIA…) from IAM in it".into(),
+        "AccessDenied" if has("unable to validate MFA code") => Error::new(
+            ErrorKind::StsInvalidSerial,
+            "AWS could not check the code against the MFA serial: run awsmfa setup PROFILE --serial ARN with the ARN from IAM → Security credentials → MFA",
         ),
-        "AccessDenied" => aws(
-            "sts_access_denied",
+        "AccessDenied" if has("session credentials") => Error::new(
+            ErrorKind::StsSessionCredentials,
+            "the source profile holds temporary keys, not long-term ones: put an access key (AKIA…) from IAM in it",
+        ),
+        "AccessDenied" => Error::new(
+            ErrorKind::StsAccessDenied,
             format!("AWS denied the request: {}", one_line(message)),
         ),
         // The signature carries this computer's time; AWS takes it within 15 minutes of its own.
         "SignatureDoesNotMatch" | "InvalidSignatureException"
             if has("signature expired") || has("signature not yet current") =>
         {
-            aws("sts_access_denied", clock_is_off(message))
+            aws::clock_is_off(message)
         }
         "RequestExpired" | "RequestTimeTooSkewed" | "RequestInTheFuture" => {
-            aws("sts_access_denied", clock_is_off(message))
+            aws::clock_is_off(message)
         }
-        "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException" => aws(
-            "sts_invalid_key",
-            "AWS does not accept the source profile's access key (wrong, deactivated or deleted): create a new access key in IAM and put it in the source profile".into(),
+        "InvalidClientTokenId" | "SignatureDoesNotMatch" | "UnrecognizedClientException" => {
+            aws::invalid_key()
+        }
+        "ExpiredToken" | "ExpiredTokenException" => Error::new(
+            ErrorKind::StsExpiredKey,
+            "the source profile's keys have expired: put current long-term keys (AKIA…) in it",
         ),
-        "ExpiredToken" | "ExpiredTokenException" => aws(
-            "sts_expired_key",
-            "the source profile's keys have expired: put current long-term keys (AKIA…) in it".into(),
+        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => aws::throttled(),
+        "RegionDisabledException" => Error::new(
+            ErrorKind::StsAccessDenied,
+            "STS is not activated in the profile's region: set region to one that is (e.g. us-east-1) in ~/.aws/config",
         ),
-        "Throttling" | "ThrottlingException" | "RequestLimitExceeded" => aws(
-            "sts_throttled",
-            "AWS is throttling requests: wait a minute and try again".into(),
-        )
-        .retryable(),
-        "RegionDisabledException" => aws(
-            "sts_access_denied",
-            "STS is not activated in the profile's region: set region to one that is (e.g. us-east-1) in ~/.aws/config".into(),
-        ),
-        "ValidationError" => aws(
-            "sts_access_denied",
+        "ValidationError" => Error::new(
+            ErrorKind::StsAccessDenied,
             format!("AWS refused the request: {}", one_line(message)),
         ),
         // Neither an error code nor a message: something else answered (a proxy, a captive
         // portal, a wrong AWS_ENDPOINT_URL_STS) with what is not an STS response.
         "" if message.trim().is_empty() => Error::new(
-            "network",
-            exit::NETWORK,
-            "the answer to the AWS STS request did not come from STS: check your network connection (a captive portal or proxy may be answering) or AWS_ENDPOINT_URL_STS, and try again",
-        )
-        .retryable(),
-        other => aws(
-            "sts_access_denied",
+            ErrorKind::Network,
+            "the answer to the AWS STS request did not come from STS: check your network connection (a captive portal or proxy may be answering) or AWS_ENDPOINT_URL_STS",
+        ),
+        other => Error::new(
+            ErrorKind::StsAccessDenied,
             format!(
                 "AWS STS failed{}: {}",
-                if other.is_empty() { String::new() } else { format!(" ({other})") },
-                if message.is_empty() { "no details given".into() } else { one_line(message) }
+                if other.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({other})")
+                },
+                if message.is_empty() {
+                    "no details given".into()
+                } else {
+                    one_line(message)
+                }
             ),
         ),
     }
-}
-
-/// AWS refused a request signed with this computer's time, quoting both times.
-fn clock_is_off(message: &str) -> String {
-    format!(
-        "AWS refused the request because this computer's clock is off ({}): set the date and time automatically and try again",
-        one_line(message)
-    )
-}
-
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -327,13 +327,16 @@ def events_of(events, kind):
 
 
 def scratch_environment(home: Path, extra=None):
-    """The environment for the workflow's scripts: a fixture HOME and its AWS files."""
+    """The environment for the workflow's scripts: a fixture HOME and its AWS files, with
+    expiry reminders off (these tests are not about them, and on a Mac a login would
+    otherwise install the person's LaunchAgent)."""
     env = {
         "HOME": str(home),
         "USER": os.environ.get("USER", "alfred"),
         "TMPDIR": str(home / "tmp"),
         "AWS_CONFIG_FILE": str(home / ".aws" / "config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(home / ".aws" / "credentials"),
+        "AWSMFA_REMINDERS": "off",
     }
     (home / "tmp").mkdir(exist_ok=True)
     if extra:

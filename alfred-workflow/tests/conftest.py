@@ -99,9 +99,11 @@ def alfred(tmp_path, home, awsmfa_bin, fake_op, sts_url):
     """Alfred with the workflow installed from this folder, configured to use AWSMFA_BIN and
     the fake `op`, talking to moto."""
     extra = {"AWS_ENDPOINT_URL_STS": sts_url}
-    # Let awsmfa reach the test's D-Bus session (keychain, notifications) if there is one.
-    if os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        extra["DBUS_SESSION_BUS_ADDRESS"] = os.environ["DBUS_SESSION_BUS_ADDRESS"]
+    # awsmfa reaches a keychain only in the private D-Bus session ./scripts/test starts
+    # (scripts/lib/keyring-session marks it), never this machine's own.
+    bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
+    if bus and os.environ.get("AWSMFA_TEST_SESSION") == bus:
+        extra["DBUS_SESSION_BUS_ADDRESS"] = bus
     return Alfred(
         WORKFLOW,
         scratch_environment(home, extra),

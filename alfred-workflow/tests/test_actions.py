@@ -156,7 +156,7 @@ def test_missing_awsmfa_at_login_is_a_notification(alfred, run_script_schema):
         "awsmfa_ok": "0",
         "awsmfa_title": "AWS login failed",
         "awsmfa_profile": "work",
-        "awsmfa_error_kind": "not_installed",
+        "awsmfa_error_kind": "binary_not_found",
         "awsmfa_retryable": "0",
     }
     assert events_of(events, Notification)[-1] == Notification(

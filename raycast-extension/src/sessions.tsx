@@ -5,7 +5,7 @@ import { Action, ActionPanel, Color, Icon, Keyboard, LaunchProps, List, openExte
 import { useCachedPromise } from "@raycast/utils";
 import { useEffect, useState } from "react";
 import { listProfiles, Profile } from "./lib/awsmfa";
-import { asAwsmfaError, BinaryNotFoundError } from "./lib/errors";
+import { asAwsmfaError, BinaryNotFoundError, shownMessage } from "./lib/errors";
 import { exportCommand, formatClock, formatTimeLeft, statusAt } from "./lib/format";
 import { logOut, refreshSession } from "./ui/actions";
 import { SessionsLaunchContext } from "./ui/launch";
@@ -124,7 +124,7 @@ export default function Command(props: LaunchProps<{ launchContext?: SessionsLau
         <List.EmptyView
           icon={{ source: Icon.Warning, tintColor: Color.Red }}
           title={failure.title}
-          description={failure.message}
+          description={shownMessage(failure)}
           actions={
             <ActionPanel>
               <Action title="Try Again" icon={Icon.ArrowClockwise} onAction={revalidate} />

@@ -80,7 +80,7 @@ describe("refreshSession", () => {
     const unlocked = join(root, "unlocked");
     useFakeAwsmfa(
       `if [ -e '${unlocked}' ]; then\n${SUCCESS}\nfi\n` +
-        failWith("op_locked", "1Password is locked: unlock it and press ↩ to try again", true, 4),
+        failWith("op_locked", "1Password is locked: unlock it", true, 4),
     );
     const onChanged = vi.fn();
 
@@ -88,7 +88,7 @@ describe("refreshSession", () => {
     const [failed] = raycast.toasts;
     expect(failed.style).toBe("FAILURE");
     expect(failed.title).toBe("1Password is locked");
-    expect(failed.message).toBe("1Password is locked: unlock it and press ↩ to try again");
+    expect(failed.message).toBe("1Password is locked: unlock it, then choose Try Again (⌘R)");
     expect(failed.primaryAction?.title).toBe("Try Again");
     expect(onChanged).not.toHaveBeenCalled();
 

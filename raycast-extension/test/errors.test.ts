@@ -7,7 +7,7 @@ function jsonError(kind: string, message: string, retryable: boolean): string {
 
 describe("errorFromOutcome with awsmfa's JSON error", () => {
   it("keeps the kind, message and retryable flag, and titles the kind", () => {
-    const message = "1Password is locked: unlock it and press ↩ to try again";
+    const message = "1Password is locked: unlock it";
     const error = errorFromOutcome({
       stdout: jsonError("op_locked", message, true),
       stderr: "Fetching code from 1Password…\nawsmfa: " + message + "\n",

@@ -3,16 +3,28 @@
 //! On Alfred's keystroke path: reads two files and the clock, nothing else (no network, no
 //! keychain, no 1Password).
 
-use super::Context;
+use super::{Context, Run};
+use crate::cli::List;
 use crate::error::Result;
-use crate::profiles::{AwsFiles, Profile};
+use crate::launcher::{Action, Report};
+use crate::profiles::AwsFiles;
 
-/// The MFA profiles matching `query`, best match first, then by name.
-pub fn run(ctx: &Context<'_>, query: &str) -> Result<Vec<Profile>> {
-    let files = AwsFiles::load(&ctx.env)?;
-    let profiles = files.session_profiles(ctx.clock.now);
-    // The process ends right after printing: freeing every parsed line one by one would
-    // cost `list` (on Alfred's keystroke path) more than reading the files did.
-    std::mem::forget(files);
-    Ok(crate::fuzzy::rank(profiles, query, |p| &p.name))
+impl Run for List {
+    fn action(&self) -> (Action, Option<&str>) {
+        (Action::List, None)
+    }
+
+    fn run(self, ctx: &Context<'_>) -> Result<Report> {
+        let now = ctx.clock.read();
+        let files = AwsFiles::load(&ctx.env)?;
+        let profiles = files.session_profiles(now.at);
+        // The process ends right after printing: freeing every parsed line one by one would
+        // cost `list` (on Alfred's keystroke path) more than reading the files did.
+        std::mem::forget(files);
+        let query = self.query.as_deref().unwrap_or("");
+        Ok(Report::List {
+            profiles: crate::fuzzy::rank(profiles, query, |p| &p.name),
+            now,
+        })
+    }
 }

@@ -5,50 +5,63 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::{Context, SESSION_KEYS, STALE_KEYS, guard_long_term_keys};
+use super::{Context, Run, SESSION_KEYS, guard_long_term_keys, stale_keys};
+use crate::aws::{self, Service};
+use crate::cli::Login;
 use crate::duration::{self, DEFAULT_ROLE_SECONDS, DEFAULT_SESSION_SECONDS};
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorKind, Result};
 use crate::expiry::{self, EXPIRY_KEY};
+use crate::launcher::{Action, Report};
 use crate::otp::{self, window};
 use crate::profiles::{AwsFiles, Profile};
 use crate::sts::{self, LongTermKeys};
 
-/// What the person asked for on the command line.
-#[derive(Debug, Default, Clone)]
-pub struct Options {
-    /// `--duration`.
-    pub duration: Option<String>,
-    /// `--code` (checked to be six digits before use).
-    pub code: Option<String>,
-    /// `--remind`: the reminder lead time for the new session.
-    pub remind: Option<String>,
+impl Run for Login {
+    fn action(&self) -> (Action, Option<&str>) {
+        (Action::Login, Some(&self.profile))
+    }
+
+    fn run(self, ctx: &Context<'_>) -> Result<Report> {
+        let name = self.profile.clone();
+        let expires_at = login(ctx, self)?;
+        // Read again: the login took time, and the person reads "valid until" now.
+        Ok(Report::LoggedIn {
+            profile: name,
+            expires_at,
+            now: ctx.clock.read(),
+        })
+    }
 }
 
 /// Logs in and returns the new session's expiry.
-pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp> {
+fn login(ctx: &Context<'_>, args: Login) -> Result<Timestamp> {
+    let name = args.profile.as_str();
+    let started = ctx.clock.now();
     let files = AwsFiles::load(&ctx.env)?;
-    let profile = files.require(&ctx.env, name, ctx.clock.now)?;
+    let profile = files.require(&ctx.env, name, started)?;
     guard_long_term_keys(&files, name)?;
     let keys = long_term_keys(&files, &profile)?;
-    let seconds = session_seconds(ctx, &profile, options.duration.as_deref())?;
-    let remind = options
+    let seconds = session_seconds(ctx, &profile, args.duration.as_deref())?;
+    let remind = args
         .remind
         .as_deref()
         .map(|text| crate::reminders::settings::parse_lead(text, "--remind"))
         .transpose()?;
+    let endpoints = files.endpoints(&ctx.env, &profile.source_profile, Service::Sts);
+    let endpoint = aws::endpoint(&ctx.env, &endpoints, Service::Sts)?;
     let serial = serial(ctx, &profile)?;
-    let source = otp::source_for(&profile, options.code, &ctx.env)?;
+    let source = otp::source_for(&profile, args.code, &ctx.env)?;
 
     let windows = window::Windows::open(&ctx.env)?;
-    let mut now_unix = Timestamp::now().as_second().max(ctx.clock.now.as_second());
+    let mut now_unix = ctx.clock.now().as_second();
     if source.is_time_based() {
         let wait = window::wait_seconds(windows.last(&serial), now_unix);
         if wait > 0 {
             ctx.progress.step(&format!(
                 "Waiting {wait} s for the next code (AWS rejects a reused one)…"
             ));
-            std::thread::sleep(Duration::from_secs(wait as u64));
-            now_unix = Timestamp::now().as_second();
+            ctx.clock.sleep(Duration::from_secs(wait as u64));
+            now_unix = ctx.clock.now().as_second();
         }
     }
     ctx.progress.step(source.progress());
@@ -66,22 +79,15 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp>
         session_name: sts::session_name(name),
     };
     let region = profile.region.as_deref().unwrap_or(sts::DEFAULT_REGION);
-    let session = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the network runtime", &e))?
-        .block_on(async {
-            let client = sts::client(&keys, region).await;
-            sts::exchange(&client, &request).await
-        })
-        .map_err(|e| e.for_profile(name))?;
+    let client = sts::client(&keys, region, endpoint.as_deref(), sts::timeouts());
+    let session =
+        aws::block_on(sts::exchange(&client, &request))?.map_err(|e| e.for_profile(name))?;
 
     // AWS's clock is right: a session that has ended by this computer's clock means this
     // clock is far ahead, and every request signed with it would be refused too.
-    if session.expiration <= Timestamp::now() {
+    if session.expiration <= ctx.clock.now() {
         return Err(Error::new(
-            "sts_access_denied",
-            exit::AWS,
+            ErrorKind::ClockOff,
             format!(
                 "AWS STS sent a session that ended at {}, which is before this computer's time: this computer's clock is off: set the date and time automatically and try again",
                 expiry::format(session.expiration)
@@ -89,7 +95,7 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Timestamp>
         ));
     }
     write_session(ctx, &files, name, &profile.source_profile, &keys, &session)?;
-    crate::reminders::after_login(&ctx.env, name, session.expiration, remind, ctx.clock.now);
+    crate::reminders::after_login(&ctx.env, name, session.expiration, remind, started);
     Ok(session.expiration)
 }
 
@@ -99,8 +105,8 @@ fn long_term_keys(files: &AwsFiles, profile: &Profile) -> Result<LongTermKeys> {
     let (Some(access_key_id), Some(secret_access_key)) =
         (get("aws_access_key_id"), get("aws_secret_access_key"))
     else {
-        return Err(Error::config(
-            "not_mfa_profile",
+        return Err(Error::new(
+            ErrorKind::NotMfaProfile,
             format!(
                 "[{source}] in the credentials file needs aws_access_key_id and aws_secret_access_key (your long-term keys)"
             ),
@@ -108,8 +114,7 @@ fn long_term_keys(files: &AwsFiles, profile: &Profile) -> Result<LongTermKeys> {
     };
     if access_key_id.starts_with("ASIA") || get("aws_session_token").is_some() {
         return Err(Error::new(
-            "sts_session_credentials",
-            exit::CONFIG,
+            ErrorKind::StsSessionCredentials,
             format!(
                 "[{source}] holds temporary keys (ASIA…), but AWS only issues MFA sessions for long-term keys: put an access key (AKIA…) from IAM there"
             ),
@@ -156,16 +161,7 @@ fn serial(ctx: &Context<'_>, profile: &Profile) -> Result<String> {
             serial.clone()
         }
         (Err(err), None) => return Err(err),
-        (Ok(None), None) => {
-            let name = crate::launcher::shell_word(&profile.name);
-            return Err(Error::config(
-                "no_serial",
-                format!(
-                    "no MFA serial for {}: run awsmfa setup {name} --serial arn:aws:iam::ACCOUNT:mfa/DEVICE (IAM → Security credentials → MFA)",
-                    profile.name
-                ),
-            ));
-        }
+        (Ok(None), None) => return Err(crate::keychain::no_serial(&profile.name)),
     };
     Ok(serial)
 }
@@ -213,9 +209,9 @@ fn write_session(
                 env, &path,
             )));
         }
-        let text = doc.upsert(name, &values, &STALE_KEYS).map_err(|e| {
-            Error::config(
-                "config_invalid",
+        let text = doc.upsert(name, &values, &stale_keys()).map_err(|e| {
+            Error::new(
+                ErrorKind::ConfigInvalid,
                 format!("cannot write [{name}]: {}", e.problem),
             )
         })?;

@@ -1,5 +1,6 @@
-//! One file per subcommand. Each takes a [`Context`] (environment, clock, keychain, progress)
-//! and returns a [`Report`](crate::launcher::Report) or an [`Error`](crate::error::Error).
+//! One file per subcommand: each implements [`Run`] for its arguments in [`crate::cli`],
+//! takes a [`Context`] (environment, clock, keychain, progress) and returns the
+//! [`Report`] the renderer shows, or an [`Error`].
 
 pub mod list;
 pub mod login;
@@ -9,10 +10,13 @@ pub mod reminders;
 pub mod setup;
 pub mod status;
 
-use crate::expiry::Clock;
-
+use crate::clock::Clock;
+use crate::error::{Error, ErrorKind, Result};
+use crate::expiry::OTHER_EXPIRY_KEYS;
 use crate::keychain::SerialStore;
+use crate::launcher::{Action, Report};
 use crate::paths::Env;
+use crate::profiles::AwsFiles;
 
 /// Where progress lines go ("Fetching code from 1Password…"), one per step, as they happen.
 pub trait Progress {
@@ -36,12 +40,22 @@ impl Progress for Stderr {
 pub struct Context<'a> {
     /// The environment, read once.
     pub env: Env,
-    /// The clock, read once, and the time zone to show times in.
-    pub clock: Clock,
+    /// The clock: read once per command (`clock.read()`), and every sleep goes through it.
+    pub clock: &'a dyn Clock,
     /// The keychain holding MFA serials.
     pub keychain: &'a dyn SerialStore,
     /// Where progress lines go.
     pub progress: &'a dyn Progress,
+}
+
+/// A subcommand: its arguments, run once.
+pub trait Run {
+    /// Which command this is and the profile it is about, for renderers that word a failure
+    /// per command (Alfred's notification titles).
+    fn action(&self) -> (Action, Option<&str>);
+
+    /// Carries the command out.
+    fn run(self, ctx: &Context<'_>) -> Result<Report>;
 }
 
 /// Keys a session section holds that `login` replaces and `logout` removes.
@@ -51,29 +65,27 @@ pub const SESSION_KEYS: [&str; 3] = [
     "aws_session_token",
 ];
 
+/// The old name of the session token key, which boto2-era tools still write.
+pub const OLD_TOKEN_KEY: &str = "aws_security_token";
+
 /// Stale keys removed from a session section on login and logout: the old token name and
 /// the expiry keys other tools write, which would otherwise outlive the session.
-pub const STALE_KEYS: [&str; 5] = [
-    "aws_security_token",
-    "aws_credential_expiration",
-    "expiration",
-    "aws_expiration",
-    "aws_session_expiration",
-];
+pub fn stale_keys() -> Vec<&'static str> {
+    std::iter::once(OLD_TOKEN_KEY)
+        .chain(OTHER_EXPIRY_KEYS)
+        .collect()
+}
 
 /// Refuses to touch `[NAME]` when it holds long-term keys (AKIA…) without a session token:
 /// those are somebody's real keys, not a session awsmfa wrote.
-pub fn guard_long_term_keys(
-    files: &crate::profiles::AwsFiles,
-    name: &str,
-) -> crate::error::Result<()> {
+pub fn guard_long_term_keys(files: &AwsFiles, name: &str) -> Result<()> {
     let key = files
         .credentials_value(name, "aws_access_key_id")
         .unwrap_or("");
     let has_token = files.credentials_value(name, "aws_session_token").is_some();
     if key.starts_with("AKIA") && !has_token {
-        return Err(crate::error::Error::config(
-            "config_invalid",
+        return Err(Error::new(
+            ErrorKind::ConfigInvalid,
             format!(
                 "[{name}] in the credentials file holds long-term keys (AKIA…), which awsmfa will not overwrite: move them to [{name}-mfa] and try again"
             ),

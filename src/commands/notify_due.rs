@@ -2,48 +2,39 @@
 //! them; with `--wait`, the background waiter's loop. The scheduler runs it; by hand it shows
 //! what is due.
 
-use super::Context;
-use crate::error::{Error, Result, exit};
-use crate::expiry;
-use crate::reminders::{self, notify, schedule::waiter};
+use super::{Context, Run};
+use crate::cli::NotifyDue;
+use crate::error::{Error, ErrorKind, Result};
+use crate::launcher::{Action, Report};
+use crate::reminders::{self, notify, waiter};
 
-/// Runs once (or, with `wait`, until nothing is left) and returns the lines to print.
-pub fn run(ctx: &Context<'_>, wait: bool) -> Result<String> {
-    let notifier = notify::desktop(&ctx.env);
-    if wait {
-        waiter::run(&ctx.env, ctx.clock.tz.clone(), notifier.as_ref())?;
-        return Ok(String::new());
+impl Run for NotifyDue {
+    fn action(&self) -> (Action, Option<&str>) {
+        (Action::Reminders, None)
     }
-    let run = reminders::run_once(&ctx.env, &ctx.clock, notifier.as_ref())?;
-    if let Some(origin) = run.off {
-        return Ok(format!(
-            "reminders are off ({}): awsmfa reminders on turns them on\n",
-            reminders::describe_switch(origin)
-        ));
+
+    fn run(self, ctx: &Context<'_>) -> Result<Report> {
+        let notifier = notify::desktop(&ctx.env);
+        if self.wait {
+            waiter::run(&ctx.env, ctx.clock, notifier.as_ref())?;
+            return Ok(Report::Waited);
+        }
+        let now = ctx.clock.read();
+        let run = reminders::run_once(&ctx.env, &now, notifier.as_ref())?;
+        if let Some((reminder, err)) = run.failed.first() {
+            return Err(Error::new(
+                ErrorKind::NotifyFailed,
+                format!(
+                    "could not post the reminder for {}: {}",
+                    reminder.profile, err.message
+                ),
+            ));
+        }
+        Ok(Report::NotifyDue {
+            off: run.off,
+            posted: run.posted.into_iter().map(|(_, title)| title).collect(),
+            next: run.next,
+            now,
+        })
     }
-    if let Some((reminder, err)) = run.failed.first() {
-        return Err(Error::new(
-            "notify_failed",
-            exit::FAILURE,
-            format!(
-                "could not post the reminder for {}: {}",
-                reminder.profile, err.message
-            ),
-        ));
-    }
-    let mut out = String::new();
-    for (_, title) in &run.posted {
-        out.push_str(&format!("posted: {title}\n"));
-    }
-    if run.posted.is_empty() {
-        out.push_str("nothing due\n");
-    }
-    if let Some(next) = run.next {
-        out.push_str(&format!(
-            "next reminder due at {} (in {})\n",
-            expiry::local_clock(next, &ctx.clock),
-            expiry::human(next.as_second() - ctx.clock.now.as_second())
-        ));
-    }
-    Ok(out)
 }

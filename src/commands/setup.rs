@@ -4,35 +4,39 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use super::Context;
-use crate::error::{Error, Result, exit};
-use crate::keychain::is_valid_serial;
-use crate::launcher::shell_word;
+use super::{Context, Run};
+use crate::aws::{self, Service};
+use crate::cli::Setup;
+use crate::error::{Error, ErrorKind, Result};
+use crate::keychain::{is_valid_serial, no_serial};
+use crate::launcher::{Action, Report};
 use crate::paths;
 use crate::profiles::{AwsFiles, Profile, config_section};
+use crate::quote::shell_word;
 use crate::sts::LongTermKeys;
 
-/// What the person passed.
-#[derive(Debug, Default, Clone)]
-pub struct Options {
-    /// `--serial`.
-    pub serial: Option<String>,
-    /// `--op-item`.
-    pub op_item: Option<String>,
-    /// `--op-vault`.
-    pub op_vault: Option<String>,
-    /// `--op-account`.
-    pub op_account: Option<String>,
+impl Run for Setup {
+    fn action(&self) -> (Action, Option<&str>) {
+        (Action::Setup, Some(&self.profile))
+    }
+
+    fn run(self, ctx: &Context<'_>) -> Result<Report> {
+        let done = setup(ctx, &self)?;
+        Ok(Report::SetUp {
+            profile: self.profile,
+            done,
+        })
+    }
 }
 
 /// Sets the profile up; returns one line per thing stored.
-pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Vec<String>> {
+fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
+    let name = options.profile.as_str();
     let files = AwsFiles::load(&ctx.env)?;
-    let profile = files.require(&ctx.env, name, ctx.clock.now)?;
+    let profile = files.require(&ctx.env, name, ctx.clock.now())?;
     if options.op_item.is_none() && (options.op_vault.is_some() || options.op_account.is_some()) {
         return Err(Error::new(
-            "invalid_option",
-            exit::USAGE,
+            ErrorKind::InvalidOption,
             "--op-vault and --op-account go with --op-item: add --op-item ITEM",
         ));
     }
@@ -40,8 +44,7 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Vec<String
         && item.trim().is_empty()
     {
         return Err(Error::new(
-            "invalid_option",
-            exit::USAGE,
+            ErrorKind::InvalidOption,
             "--op-item needs the item's name or ID",
         ));
     }
@@ -50,8 +53,8 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Vec<String
         None => find_serial(ctx, &files, &profile)?,
     };
     if !is_valid_serial(&serial) {
-        return Err(Error::config(
-            "no_serial",
+        return Err(Error::new(
+            ErrorKind::NoSerial,
             format!(
                 "`{serial}` is not an MFA device ARN: it looks like arn:aws:iam::123456789012:mfa/NAME (IAM → Security credentials → MFA)"
             ),
@@ -81,8 +84,8 @@ pub fn run(ctx: &Context<'_>, name: &str, options: Options) -> Result<Vec<String
             doc.upsert(&section, &values, &remove)
                 .map(Some)
                 .map_err(|e| {
-                    Error::config(
-                        "config_invalid",
+                    Error::new(
+                        ErrorKind::ConfigInvalid,
                         format!("cannot write [{section}]: {}", e.problem),
                     )
                 })
@@ -115,22 +118,25 @@ fn find_serial(ctx: &Context<'_>, files: &AwsFiles, profile: &Profile) -> Result
         files.credentials_value(source, "aws_access_key_id"),
         files.credentials_value(source, "aws_secret_access_key"),
     ) else {
-        return Err(no_serial_error(&profile.name));
+        return Err(no_serial(&profile.name));
     };
     let keys = LongTermKeys {
         access_key_id: access_key_id.to_string(),
         secret_access_key: secret_access_key.to_string(),
     };
+    let endpoints = files.endpoints(&ctx.env, source, Service::Iam);
+    let endpoint = aws::endpoint(&ctx.env, &endpoints, Service::Iam)?;
     ctx.progress.step("Asking AWS IAM for your MFA devices…");
-    let devices = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the network runtime", &e))?
-        .block_on(crate::iam::list_mfa_devices(&keys))
-        .map_err(|e| e.for_profile(&profile.name))?;
+    let signed_at = crate::clock::system_time(ctx.clock.now());
+    let devices = aws::block_on(crate::iam::list_mfa_devices(
+        endpoint.as_deref(),
+        &keys,
+        signed_at,
+    ))?
+    .map_err(|e| e.for_profile(&profile.name))?;
     match devices.as_slice() {
-        [] => Err(Error::config(
-            "no_serial",
+        [] => Err(Error::new(
+            ErrorKind::NoSerial,
             format!(
                 "IAM lists no MFA device for the keys of {source}: assign one in IAM → Security credentials, then run awsmfa setup {} --serial ARN",
                 shell_word(&profile.name)
@@ -144,22 +150,12 @@ fn find_serial(ctx: &Context<'_>, files: &AwsFiles, profile: &Profile) -> Result
     }
 }
 
-fn no_serial_error(name: &str) -> Error {
-    Error::config(
-        "no_serial",
-        format!(
-            "no MFA serial known for {name}: run awsmfa setup {} --serial arn:aws:iam::ACCOUNT:mfa/DEVICE",
-            shell_word(name)
-        ),
-    )
-}
-
 /// Asks on the terminal which device to use; off a terminal, says how to pick one.
 fn choose(name: &str, devices: &[String]) -> Result<String> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        return Err(Error::config(
-            "no_serial",
+        return Err(Error::new(
+            ErrorKind::NoSerial,
             format!(
                 "IAM lists several MFA devices ({}): run awsmfa setup {} --serial with the one to use",
                 devices.join(", "),
@@ -185,8 +181,7 @@ fn choose(name: &str, devices: &[String]) -> Result<String> {
         .cloned()
         .ok_or_else(|| {
             Error::new(
-                "invalid_option",
-                exit::USAGE,
+                ErrorKind::InvalidOption,
                 "no device chosen: run setup again and type a number from the list",
             )
         })

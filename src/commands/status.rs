@@ -1,19 +1,25 @@
 //! `awsmfa status PROFILE`: one profile's status and settings, from the files only.
 
-use super::Context;
+use super::{Context, Run};
+use crate::cli::Status;
 use crate::error::Result;
-use crate::profiles::{AwsFiles, Profile};
+use crate::launcher::{Action, Report};
+use crate::profiles::AwsFiles;
 
-/// The profile called `name`, or an error that lists the ones that exist.
-pub fn run(ctx: &Context<'_>, name: &str) -> Result<Profile> {
-    let files = AwsFiles::load(&ctx.env)?;
-    files.require(&ctx.env, name, ctx.clock.now)
-}
+impl Run for Status {
+    fn action(&self) -> (Action, Option<&str>) {
+        (Action::List, Some(&self.profile))
+    }
 
-/// The profile called `name` and a line on its expiry reminders, for the text output.
-pub fn with_reminders(ctx: &Context<'_>, name: &str) -> Result<(Profile, String)> {
-    let files = AwsFiles::load(&ctx.env)?;
-    let profile = files.require(&ctx.env, name, ctx.clock.now)?;
-    let line = crate::reminders::summary_line(&ctx.env, &files, &profile);
-    Ok((profile, line))
+    fn run(self, ctx: &Context<'_>) -> Result<Report> {
+        let now = ctx.clock.read();
+        let files = AwsFiles::load(&ctx.env)?;
+        let profile = files.require(&ctx.env, &self.profile, now.at)?;
+        let reminders = crate::reminders::summary_line(&ctx.env, &files, &profile);
+        Ok(Report::Status {
+            profile,
+            reminders,
+            now,
+        })
+    }
 }

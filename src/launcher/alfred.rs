@@ -6,10 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Command, Report};
+use super::{Action, Format, Report};
+use crate::clock::Now;
+use crate::display::{describe, valid_until};
 use crate::error::Error;
-use crate::expiry::{self, Clock, Status};
+use crate::expiry::Status;
 use crate::profiles::Profile;
+use crate::quote::shell_word;
 
 /// A Script Filter response.
 #[derive(Serialize, Debug, Default)]
@@ -27,7 +30,7 @@ pub struct ScriptFilter<I> {
 /// `list` (on Alfred's keystroke path) never holds hundreds of rows in memory at once.
 pub struct ProfileItems<'a> {
     profiles: &'a [Profile],
-    now: &'a Clock,
+    now: &'a Now,
 }
 
 impl Serialize for ProfileItems<'_> {
@@ -145,8 +148,8 @@ fn error_icon() -> Icon {
 }
 
 /// The row of one profile.
-pub fn profile_item<'a>(p: &'a Profile, now: &Clock) -> Item<'a> {
-    let status_line = expiry::describe(p.status, p.expires_at, now);
+pub fn profile_item<'a>(p: &'a Profile, now: &Now) -> Item<'a> {
+    let status_line = describe(p.status, p.expires_at, now);
     let name = p.name.as_str();
     if let Some(hint) = p.setup_hint() {
         return Item {
@@ -163,7 +166,7 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Clock) -> Item<'a> {
             ..Item::default()
         };
     }
-    let export = format!("export AWS_PROFILE={}", super::shell_word(name));
+    let export = format!("export AWS_PROFILE={}", shell_word(name));
     let action = match p.status {
         Status::Valid => "↩ to refresh",
         Status::Expiring => "↩ to refresh now",
@@ -204,7 +207,7 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Clock) -> Item<'a> {
 }
 
 /// The Script Filter for a list of profiles.
-pub fn list<'a>(profiles: &'a [Profile], now: &'a Clock) -> ScriptFilter<ProfileItems<'a>> {
+pub fn list<'a>(profiles: &'a [Profile], now: &'a Now) -> ScriptFilter<ProfileItems<'a>> {
     let counting = |s: Status| profiles.iter().any(|p| p.status == s);
     let rerun = if counting(Status::Expiring) {
         Some(1.0)
@@ -240,7 +243,7 @@ fn action(arg: String, variables: BTreeMap<&str, String>) -> String {
     to_json(&serde_json::json!({ "alfredworkflow": { "arg": arg, "variables": variables } }))
 }
 
-pub(super) fn render(report: &Report<'_>) -> String {
+pub(super) fn render(report: &Report) -> String {
     let ok = |title: &str, profile: &str, arg: String| {
         action(
             arg,
@@ -257,7 +260,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
         Report::List { profiles, now } => {
             to_json_sized(&list(profiles, now), 1024 * (profiles.len() + 1))
         }
-        Report::Status { profile, now } => to_json(&list(std::slice::from_ref(*profile), now)),
+        Report::Status { profile, now, .. } => to_json(&list(std::slice::from_ref(profile), now)),
         Report::LoggedIn {
             profile,
             expires_at,
@@ -265,10 +268,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
         } => ok(
             "AWS session refreshed",
             profile,
-            format!(
-                "{profile}: {}",
-                super::text::logged_in_line(*expires_at, now)
-            ),
+            format!("{profile}: {}", valid_until(*expires_at, now)),
         ),
         Report::LoggedOut { profile, removed } => ok(
             "AWS session removed",
@@ -297,42 +297,57 @@ pub(super) fn render(report: &Report<'_>) -> String {
                 overview.done.join("; ")
             },
         ),
+        Report::NotifyDue { off, posted, .. } => ok(
+            if off.is_some() {
+                "AWS expiry reminders off"
+            } else {
+                "AWS expiry reminders"
+            },
+            "",
+            if posted.is_empty() {
+                "nothing due".to_string()
+            } else {
+                posted.join("; ")
+            },
+        ),
+        Report::Waited => ok("AWS expiry reminders", "", String::new()),
     }
 }
 
-pub(super) fn render_error(command: Command, profile: Option<&str>, error: &Error) -> String {
+pub(super) fn render_error(command: Action, profile: Option<&str>, error: &Error) -> String {
+    let message = super::shown(Format::Alfred, error);
     match command {
-        Command::List => to_json(&ScriptFilter {
+        Action::List => to_json(&ScriptFilter {
             rerun: None,
             skipknowledge: true,
             items: vec![Item {
-                title: error.message().into(),
+                title: message.as_str().into(),
                 subtitle: format!("awsmfa could not list the profiles ({})", error.kind()).into(),
                 valid: false,
                 icon: error_icon(),
                 text: Some(Text {
-                    copy: error.message().into(),
-                    largetype: error.message().into(),
+                    copy: message.as_str().into(),
+                    largetype: message.as_str().into(),
                 }),
                 ..Item::default()
             }],
         }),
-        Command::Login | Command::Logout | Command::Setup | Command::Reminders => action(
-            error.message().to_string(),
+        Action::Login | Action::Logout | Action::Setup | Action::Reminders => action(
+            message.clone(),
             BTreeMap::from([
                 ("awsmfa_ok", "0".to_string()),
                 (
                     "awsmfa_title",
                     match command {
-                        Command::Logout => "AWS logout failed",
-                        Command::Setup => "awsmfa setup failed",
-                        Command::Reminders => "awsmfa reminders failed",
+                        Action::Logout => "AWS logout failed",
+                        Action::Setup => "awsmfa setup failed",
+                        Action::Reminders => "awsmfa reminders failed",
                         _ => "AWS login failed",
                     }
                     .to_string(),
                 ),
                 ("awsmfa_profile", profile.unwrap_or_default().to_string()),
-                ("awsmfa_error_kind", error.kind().to_string()),
+                ("awsmfa_error_kind", error.kind().name().to_string()),
                 (
                     "awsmfa_retryable",
                     if error.is_retryable() { "1" } else { "0" }.to_string(),

@@ -37,7 +37,7 @@ fn profile_json(p: &Profile) -> ProfileJson<'_> {
     }
 }
 
-pub(super) fn render(report: &Report<'_>) -> String {
+pub(super) fn render(report: &Report) -> String {
     #[derive(Serialize)]
     struct List<'a> {
         profiles: Vec<ProfileJson<'a>>,
@@ -53,7 +53,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
 }
 
 /// The reports whose field order does not matter to anyone.
-fn render_value(report: &Report<'_>) -> serde_json::Value {
+fn render_value(report: &Report) -> serde_json::Value {
     match report {
         Report::List { .. } | Report::Status { .. } => serde_json::Value::Null,
         Report::LoggedIn {
@@ -63,7 +63,7 @@ fn render_value(report: &Report<'_>) -> serde_json::Value {
         } => json!({
             "profile": profile,
             "expires_at": expiry::format(*expires_at),
-            "seconds_left": expires_at.as_second() - now.now.as_second(),
+            "seconds_left": expires_at.as_second() - now.at.as_second(),
         }),
         Report::LoggedOut { profile, removed } => {
             json!({ "profile": profile, "logged_out": true, "had_session": removed })
@@ -94,13 +94,22 @@ fn render_value(report: &Report<'_>) -> serde_json::Value {
             "problems": o.problems,
             "done": o.done,
         }),
+        Report::NotifyDue {
+            off, posted, next, ..
+        } => json!({
+            "enabled": off.is_none(),
+            "switch": off,
+            "posted": posted,
+            "next_due_at": next.map(expiry::format),
+        }),
+        Report::Waited => json!({ "waited": true }),
     }
 }
 
 pub(super) fn render_error(error: &Error) -> String {
     json!({
         "error": {
-            "kind": error.kind(),
+            "kind": error.kind().name(),
             "message": error.message(),
             "retryable": error.is_retryable(),
         }

@@ -1,4 +1,6 @@
-//! What the front ends read: output formats for terminals, Raycast (JSON) and Alfred.
+//! What the front ends read: a command's [`Report`] (or its error) rendered for a terminal
+//! (`text`), for scripts and the Raycast extension (`json`), or for Alfred (`alfred`). Each
+//! renderer also words the retry of a retryable error for its front end.
 
 pub mod alfred;
 pub mod json;
@@ -6,15 +8,15 @@ pub mod text;
 
 use jiff::Timestamp;
 
-use crate::expiry::Clock;
-
+use crate::clock::Now;
 use crate::error::Error;
 use crate::profiles::Profile;
+use crate::reminders::{Overview, SwitchOrigin};
 
 /// How a command prints its result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Lines for people (the default on a terminal).
+    /// Lines for people (the default).
     Text,
     /// Stable JSON for scripts and the Raycast extension.
     Json,
@@ -22,56 +24,87 @@ pub enum Format {
     Alfred,
 }
 
-/// The output of one command, rendered by the chosen format.
-pub enum Report<'a> {
+/// What a command did, for the chosen format to render.
+#[derive(Debug)]
+pub enum Report {
     /// `list`: profiles in display order.
     List {
         /// The profiles, best match first.
-        profiles: &'a [Profile],
+        profiles: Vec<Profile>,
         /// The clock the statuses were computed with.
-        now: &'a Clock,
+        now: Now,
     },
     /// `status`: one profile.
     Status {
         /// The profile.
-        profile: &'a Profile,
+        profile: Profile,
+        /// A line on its expiry reminders (shown in text).
+        reminders: String,
         /// The clock.
-        now: &'a Clock,
+        now: Now,
     },
     /// `login` succeeded.
     LoggedIn {
         /// The session profile.
-        profile: &'a str,
+        profile: String,
         /// When the new session expires.
         expires_at: Timestamp,
         /// The clock, read after STS answered.
-        now: &'a Clock,
+        now: Now,
     },
     /// `logout` finished.
     LoggedOut {
         /// The session profile.
-        profile: &'a str,
+        profile: String,
         /// Whether there were session keys to remove.
         removed: bool,
     },
     /// `setup` finished.
     SetUp {
         /// The session profile.
-        profile: &'a str,
+        profile: String,
         /// What was stored, one line each.
-        done: &'a [String],
+        done: Vec<String>,
     },
     /// `reminders on|off|status`.
     Reminders {
         /// The switch, the scheduler, what comes next, and what the command did.
-        overview: &'a crate::reminders::Overview,
+        overview: Overview,
         /// The clock.
-        now: &'a Clock,
+        now: Now,
     },
+    /// `notify-due`: one run.
+    NotifyDue {
+        /// Set when reminders are off (so nothing was looked at).
+        off: Option<SwitchOrigin>,
+        /// The titles of the reminders posted.
+        posted: Vec<String>,
+        /// When the next reminder is due.
+        next: Option<Timestamp>,
+        /// The clock.
+        now: Now,
+    },
+    /// `notify-due --wait` ended: nothing is left to remind of.
+    Waited,
 }
 
-/// Renders `report` for stdout (with a trailing newline).
-pub fn render(format: Format, report: &Report<'_>) -> String {
+/// Which command failed, for formats that answer differently per command (Alfred).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// `list` and `status`: a Script Filter.
+    List,
+    /// `login`: a Run Script action.
+    Login,
+    /// `logout`: a Run Script action.
+    Logout,
+    /// `setup`: a Run Script action.
+    Setup,
+    /// `reminders` and `notify-due`: a Run Script action.
+    Reminders,
+}
+
+/// Renders `report` for stdout (with a trailing newline where it prints anything).
+pub fn render(format: Format, report: &Report) -> String {
     match format {
         Format::Text => text::render(report),
         Format::Json => json::render(report),
@@ -82,54 +115,68 @@ pub fn render(format: Format, report: &Report<'_>) -> String {
 /// Renders a failure for stdout; `None` when the format prints nothing there (text).
 pub fn render_error(
     format: Format,
-    command: Command,
+    action: Action,
     profile: Option<&str>,
     error: &Error,
 ) -> Option<String> {
     match format {
         Format::Text => None,
         Format::Json => Some(json::render_error(error)),
-        Format::Alfred => Some(alfred::render_error(command, profile, error)),
+        Format::Alfred => Some(alfred::render_error(action, profile, error)),
     }
 }
 
-/// Which command failed, for formats that answer differently per command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Command {
-    /// `list` and `status`: a Script Filter.
-    List,
-    /// `login`: a Run Script action.
-    Login,
-    /// `logout`: a Run Script action.
-    Logout,
-    /// `setup`: a Run Script action.
-    Setup,
-    /// `reminders`: a Run Script action.
-    Reminders,
+/// The one line on stderr for a failure: `awsmfa: ` and the message as the front end shows
+/// it.
+pub fn error_line(format: Format, error: &Error) -> String {
+    format!("awsmfa: {}", shown(format, error))
 }
 
-/// `name` quoted for a POSIX shell only when it needs it, for commands shown to people.
-pub fn shell_word(name: &str) -> String {
-    let plain = !name.is_empty()
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.,:/@+=%".contains(c));
-    if plain {
-        name.to_string()
-    } else {
-        format!("'{}'", name.replace('\'', r"'\''"))
+/// How each front end words "try again" after the message's own advice. JSON has none: its
+/// reader words it (the Raycast extension offers its Try Again action).
+pub fn retry_advice(format: Format) -> Option<&'static str> {
+    match format {
+        Format::Text => Some(", then run the same command again"),
+        Format::Alfred => Some(", then press ↩ to try again"),
+        Format::Json => None,
+    }
+}
+
+/// The error's message, with the front end's retry advice when trying again may work.
+pub fn shown(format: Format, error: &Error) -> String {
+    match retry_advice(format) {
+        Some(advice) if error.is_retryable() => format!("{}{advice}", error.message()),
+        _ => error.message().to_string(),
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::shell_word;
+    use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
-    fn quotes_only_what_needs_it() {
-        assert_eq!(shell_word("work"), "work");
-        assert_eq!(shell_word("my profile"), "'my profile'");
-        assert_eq!(shell_word("a'b;rm -rf"), r"'a'\''b;rm -rf'");
-        assert_eq!(shell_word("$(x)"), "'$(x)'");
+    fn each_front_end_words_the_retry_and_only_for_retryable_errors() {
+        let locked = Error::new(ErrorKind::OpLocked, "1Password is locked: unlock it");
+        assert_eq!(
+            error_line(Format::Text, &locked),
+            "awsmfa: 1Password is locked: unlock it, then run the same command again"
+        );
+        assert_eq!(
+            shown(Format::Alfred, &locked),
+            "1Password is locked: unlock it, then press ↩ to try again"
+        );
+        assert_eq!(
+            shown(Format::Json, &locked),
+            "1Password is locked: unlock it"
+        );
+        let missing = Error::new(
+            ErrorKind::ProfileNotFound,
+            "no profile called x: MFA profiles: a",
+        );
+        assert_eq!(
+            error_line(Format::Text, &missing),
+            "awsmfa: no profile called x: MFA profiles: a"
+        );
     }
 }

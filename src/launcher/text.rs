@@ -1,9 +1,12 @@
 //! `--format text`: lines for people at a terminal.
 
 use super::Report;
-use crate::expiry;
+use crate::clock::Now;
+use crate::display::{describe, human, local_clock, valid_until};
+use crate::quote::shell_word;
+use crate::reminders::{Kind, Overview, describe_lead, describe_switch};
 
-pub(super) fn render(report: &Report<'_>) -> String {
+pub(super) fn render(report: &Report) -> String {
     match report {
         Report::List { profiles, now } => {
             if profiles.is_empty() {
@@ -16,7 +19,7 @@ pub(super) fn render(report: &Report<'_>) -> String {
                 .unwrap_or(0);
             let mut out = String::new();
             for p in profiles.iter() {
-                let mut line = expiry::describe(p.status, p.expires_at, now);
+                let mut line = describe(p.status, p.expires_at, now);
                 if let Some(hint) = p.setup_hint() {
                     line.push_str(&format!(" · needs setup: {hint}"));
                 }
@@ -25,11 +28,15 @@ pub(super) fn render(report: &Report<'_>) -> String {
             }
             out
         }
-        Report::Status { profile, now } => {
+        Report::Status {
+            profile,
+            reminders,
+            now,
+        } => {
             let mut out = format!(
                 "{}: {}\n",
                 profile.name,
-                expiry::describe(profile.status, profile.expires_at, now)
+                describe(profile.status, profile.expires_at, now)
             );
             out.push_str(&format!("  source profile: {}\n", profile.source_profile));
             if let Some(region) = &profile.region {
@@ -47,13 +54,14 @@ pub(super) fn render(report: &Report<'_>) -> String {
             if let Some(hint) = profile.setup_hint() {
                 out.push_str(&format!("  set up with: {hint}\n"));
             }
+            out.push_str(&format!("  reminders: {reminders}\n"));
             out
         }
         Report::LoggedIn {
             profile,
             expires_at,
             now,
-        } => format!("{profile}: {}\n", logged_in_line(*expires_at, now)),
+        } => format!("{profile}: {}\n", valid_until(*expires_at, now)),
         Report::LoggedOut { profile, removed } => {
             if *removed {
                 format!("{profile}: logged out (session keys removed)\n")
@@ -66,25 +74,44 @@ pub(super) fn render(report: &Report<'_>) -> String {
             for line in done.iter() {
                 out.push_str(&format!("  {line}\n"));
             }
-            out.push_str(&format!(
-                "  next: awsmfa login {}\n",
-                super::shell_word(profile)
-            ));
+            out.push_str(&format!("  next: awsmfa login {}\n", shell_word(profile)));
             out
         }
         Report::Reminders { overview, now } => reminders(overview, now),
+        Report::NotifyDue {
+            off,
+            posted,
+            next,
+            now,
+        } => {
+            if let Some(origin) = off {
+                return format!(
+                    "reminders are off ({}): awsmfa reminders on turns them on\n",
+                    describe_switch(*origin)
+                );
+            }
+            let mut out = String::new();
+            for title in posted {
+                out.push_str(&format!("posted: {title}\n"));
+            }
+            if posted.is_empty() {
+                out.push_str("nothing due\n");
+            }
+            if let Some(next) = next {
+                out.push_str(&format!(
+                    "next reminder due at {} (in {})\n",
+                    local_clock(*next, now),
+                    human(next.as_second() - now.at.as_second())
+                ));
+            }
+            out
+        }
+        Report::Waited => String::new(),
     }
 }
 
-/// The line `awsmfa status` adds to a profile's text: `  reminders: 10 min before expiry
-/// and at expiry (default) · launchd agent`.
-pub fn reminders_line(summary: &str) -> String {
-    format!("  reminders: {summary}\n")
-}
-
 /// `awsmfa reminders …`: what was done, then the switch, the scheduler and what comes next.
-fn reminders(o: &crate::reminders::Overview, now: &crate::expiry::Clock) -> String {
-    use crate::reminders::{Kind, describe_lead, describe_switch};
+fn reminders(o: &Overview, now: &Now) -> String {
     let mut out = String::new();
     for line in &o.done {
         out.push_str(&format!("{line}\n"));
@@ -107,15 +134,15 @@ fn reminders(o: &crate::reminders::Overview, now: &crate::expiry::Clock) -> Stri
             Kind::Early => "reminder before expiry",
             Kind::Expired => "reminder at expiry",
         };
-        let when = if r.due_at <= now.now {
+        let when = if r.due_at <= now.at {
             "due now".to_string()
         } else {
-            format!("at {}", expiry::local_clock(r.due_at, now))
+            format!("at {}", local_clock(r.due_at, now))
         };
         out.push_str(&format!(
             "next: {} {what} {when} (session ends {})\n",
             r.profile,
-            expiry::local_clock(r.expires_at, now)
+            local_clock(r.expires_at, now)
         ));
     }
     if let Some((profile, kind, at)) = &o.last_posted {
@@ -125,13 +152,13 @@ fn reminders(o: &crate::reminders::Overview, now: &crate::expiry::Clock) -> Stri
         };
         out.push_str(&format!(
             "last posted: {profile} {what}, {}\n",
-            expiry::local_clock(*at, now)
+            local_clock(*at, now)
         ));
     }
     if let Some(f) = &o.last_failure {
         out.push_str(&format!(
             "last failure: {} ({}): {}\n",
-            expiry::local_clock(f.at, now),
+            local_clock(f.at, now),
             f.profile,
             f.message
         ));
@@ -140,13 +167,4 @@ fn reminders(o: &crate::reminders::Overview, now: &crate::expiry::Clock) -> Stri
         out.push_str(&format!("problem: {problem}\n"));
     }
     out
-}
-
-/// `session valid until 06:41 (12h)`.
-pub fn logged_in_line(expires_at: jiff::Timestamp, now: &crate::expiry::Clock) -> String {
-    format!(
-        "session valid until {} ({})",
-        expiry::local_clock(expires_at, now),
-        expiry::human(expires_at.as_second() - now.now.as_second())
-    )
 }

@@ -6,7 +6,7 @@ use std::process::Command;
 
 use super::process::{RunError, run};
 use super::{CODE_TIMEOUT, CodeSource, check_code};
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorKind, Result};
 
 /// The `mfa_process` of a profile.
 pub struct MfaProcess {
@@ -22,8 +22,7 @@ impl MfaProcess {
 
     fn failed(&self, why: &str) -> Error {
         Error::new(
-            "code_command_failed",
-            exit::CODE,
+            ErrorKind::CodeCommandFailed,
             format!(
                 "mfa_process of {} {why}: run it in a terminal to see why, or fix it in [profile {}] of ~/.aws/config",
                 self.profile, self.profile
@@ -85,7 +84,7 @@ mod tests {
     #[test]
     fn failures_name_the_profile_and_never_echo_output() {
         let err = fetch("echo 'vault sealed' >&2; exit 3").unwrap_err();
-        assert_eq!(err.kind(), "code_command_failed");
+        assert_eq!(err.kind(), ErrorKind::CodeCommandFailed);
         assert!(
             err.message().contains("exited with status 3: vault sealed"),
             "{}",

@@ -8,9 +8,10 @@ pub mod window;
 
 use std::time::Duration;
 
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Env;
 use crate::profiles::Profile;
+use crate::quote::shell_word;
 
 /// How long `op` or `mfa_process` may take: the 1Password app may be waiting for Touch ID.
 pub const CODE_TIMEOUT: Duration = Duration::from_secs(90);
@@ -48,8 +49,7 @@ pub fn check_code(code: &str) -> Result<()> {
         Ok(())
     } else {
         Err(Error::new(
-            "invalid_code",
-            exit::CODE,
+            ErrorKind::InvalidCode,
             "the one-time code must be exactly 6 digits: check it and try again",
         ))
     }
@@ -86,13 +86,7 @@ impl CodeSource for OnePasswordSource {
 }
 
 fn op_error(err: &onepassword::OpError, profile: &str) -> Error {
-    let message = err.message(Some(&crate::launcher::shell_word(profile)));
-    let error = Error::new(err.kind(), exit::CODE, message);
-    if err.retryable() {
-        error.retryable()
-    } else {
-        error
-    }
+    Error::new(err.kind(), err.message(Some(&shell_word(profile))))
 }
 
 /// Picks the code source for a login: `--code`, then `mfa_process`, then 1Password.
@@ -121,9 +115,9 @@ pub fn source_for(
             profile: profile.name.clone(),
         }));
     }
-    let name = crate::launcher::shell_word(&profile.name);
-    Err(Error::config(
-        "no_code_source",
+    let name = shell_word(&profile.name);
+    Err(Error::new(
+        ErrorKind::NoCodeSource,
         format!(
             "{} has no one-time code source: run awsmfa setup {name} --op-item \"ITEM\" (the 1Password item with the one-time password), or pass --code",
             profile.name
@@ -140,7 +134,7 @@ mod tests {
         assert!(check_code("012345").is_ok());
         for bad in ["12345", "1234567", "12345a", " 12345", "１２３４５６", ""] {
             let err = check_code(bad).unwrap_err();
-            assert_eq!(err.kind(), "invalid_code");
+            assert_eq!(err.kind(), ErrorKind::InvalidCode);
             assert!(bad.is_empty() || !err.message().contains(bad), "{bad}");
         }
     }

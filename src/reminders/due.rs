@@ -12,9 +12,10 @@ use serde::Serialize;
 
 use super::settings::Settings;
 use super::state::State;
-use crate::expiry::{self, Clock};
-use crate::launcher::shell_word;
+use crate::clock::Now;
+use crate::display::{human, local_clock, minutes};
 use crate::profiles::Profile;
+use crate::quote::shell_word;
 
 /// The two reminders of a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -117,17 +118,6 @@ fn next_for(
     Some(reminder(Kind::Expired, expires_at))
 }
 
-/// `10 min`, `1 min`, `1 h`, `1 h 30 min`: minutes rounded up, for a notification title.
-pub fn minutes(seconds: i64) -> String {
-    let total = ((seconds.max(1) + 59) / 60).max(1);
-    let (h, m) = (total / 60, total % 60);
-    match (h, m) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
-    }
-}
-
 impl Reminder {
     /// The notification's title: `AWS work expires in 10 min`, `AWS work session expired`.
     pub fn title(&self, now: Timestamp) -> String {
@@ -143,8 +133,8 @@ impl Reminder {
 
     /// The notification's body: when, and what to do. `launchers` adds the Alfred way
     /// (macOS, where Alfred and Raycast run).
-    pub fn body(&self, clock: &Clock, launchers: bool) -> String {
-        let at = expiry::local_clock(self.expires_at, clock);
+    pub fn body(&self, now: &Now, launchers: bool) -> String {
+        let at = local_clock(self.expires_at, now);
         let command = format!("awsmfa login {}", shell_word(&self.profile));
         let how = if launchers {
             format!("run {command} or press ↩ on it in Alfred")
@@ -154,9 +144,9 @@ impl Reminder {
         match self.kind {
             Kind::Early => format!("The session ends at {at}: {how}."),
             Kind::Expired => {
-                let late = clock.now.as_second() - self.expires_at.as_second();
+                let late = now.at.as_second() - self.expires_at.as_second();
                 if late >= 120 {
-                    format!("It ended at {at} ({} ago): {how}.", expiry::human(late))
+                    format!("It ended at {at} ({} ago): {how}.", human(late))
                 } else {
                     format!("It ended at {at}: {how}.")
                 }
@@ -412,8 +402,8 @@ mod tests {
 
     #[test]
     fn texts_name_the_profile_and_the_command_and_nothing_secret() {
-        let clock = Clock {
-            now: ts("2026-11-25T18:35:30Z"),
+        let clock = Now {
+            at: ts("2026-11-25T18:35:30Z"),
             tz: jiff::tz::TimeZone::UTC,
         };
         let mut r = Reminder {
@@ -423,30 +413,20 @@ mod tests {
             due_at: ts("2026-11-25T18:32:00Z"),
             replaces: None,
         };
-        assert_eq!(r.title(clock.now), "AWS my work expires in 7 min");
+        assert_eq!(r.title(clock.at), "AWS my work expires in 7 min");
         assert_eq!(
             r.body(&clock, true),
             "The session ends at 18:42: run awsmfa login 'my work' or press ↩ on it in Alfred."
         );
         r.kind = Kind::Expired;
-        assert_eq!(r.title(clock.now), "AWS my work session expired");
-        let late = Clock {
-            now: ts("2026-11-25T19:20:00Z"),
+        assert_eq!(r.title(clock.at), "AWS my work session expired");
+        let late = Now {
+            at: ts("2026-11-25T19:20:00Z"),
             ..clock
         };
         assert_eq!(
             r.body(&late, false),
             "It ended at 18:42 (38m ago): run awsmfa login 'my work'."
         );
-    }
-
-    #[test]
-    fn minutes_round_up() {
-        assert_eq!(minutes(600), "10 min");
-        assert_eq!(minutes(599), "10 min");
-        assert_eq!(minutes(5), "1 min");
-        assert_eq!(minutes(-3), "1 min");
-        assert_eq!(minutes(3600), "1 h");
-        assert_eq!(minutes(5400), "1 h 30 min");
     }
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::duration;
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Env;
 use crate::profiles::{AwsFiles, Profile};
 
@@ -82,7 +82,7 @@ pub enum SwitchOrigin {
 
 /// Parses a lead time (`10m`, `1h`, `90s`, `600`, `0`), naming `origin` in the error.
 pub fn parse_lead(text: &str, origin: &str) -> Result<u64> {
-    let invalid = |why: String| Error::new("invalid_remind", exit::CONFIG, why);
+    let invalid = |why: String| Error::new(ErrorKind::InvalidRemind, why);
     let seconds = duration::parse_seconds(text).ok_or_else(|| {
         invalid(format!(
             "{origin} `{text}` is not a length of time: write it like 10m, 1h or 90s, or 0 for a reminder only at expiry"
@@ -91,7 +91,7 @@ pub fn parse_lead(text: &str, origin: &str) -> Result<u64> {
     if seconds > MAX_LEAD_SECONDS {
         return Err(invalid(format!(
             "{origin} `{text}` is too long: the longest AWS session is {}",
-            crate::expiry::human(MAX_LEAD_SECONDS as i64)
+            crate::display::human(MAX_LEAD_SECONDS as i64)
         )));
     }
     Ok(seconds)
@@ -240,7 +240,7 @@ mod tests {
         assert_eq!(parse_lead("0", "--remind").unwrap(), 0);
         assert_eq!(parse_lead("90", "--remind").unwrap(), 90);
         let err = parse_lead("ten minutes", "--remind").unwrap_err();
-        assert_eq!(err.kind(), "invalid_remind");
+        assert_eq!(err.kind(), ErrorKind::InvalidRemind);
         assert_eq!(
             err.message(),
             "--remind `ten minutes` is not a length of time: write it like 10m, 1h or 90s, or 0 for a reminder only at expiry"

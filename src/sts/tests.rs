@@ -45,59 +45,59 @@ fn run<T>(future: impl std::future::Future<Output = T>) -> T {
 
 #[test]
 fn access_denied_cases_get_their_own_advice() {
-    let cases: [(&str, u16, &str, &str); 9] = [
+    let cases: [(&str, u16, ErrorKind, &str); 9] = [
         (
             include_str!("../../tests/fixtures/sts/invalid-code.xml"),
             403,
-            "sts_invalid_code",
+            ErrorKind::StsInvalidCode,
             "wait for the next code",
         ),
         (
             include_str!("../../tests/fixtures/sts/wrong-serial.xml"),
             403,
-            "sts_invalid_serial",
+            ErrorKind::StsInvalidSerial,
             "awsmfa setup PROFILE --serial",
         ),
         (
             include_str!("../../tests/fixtures/sts/session-credentials.xml"),
             403,
-            "sts_session_credentials",
+            ErrorKind::StsSessionCredentials,
             "long-term",
         ),
         (
             include_str!("../../tests/fixtures/sts/invalid-key.xml"),
             403,
-            "sts_invalid_key",
+            ErrorKind::StsInvalidKey,
             "create a new access key",
         ),
         (
             include_str!("../../tests/fixtures/sts/wrong-secret.xml"),
             403,
-            "sts_invalid_key",
+            ErrorKind::StsInvalidKey,
             "create a new access key",
         ),
         (
             include_str!("../../tests/fixtures/sts/expired-token.xml"),
             403,
-            "sts_expired_key",
+            ErrorKind::StsExpiredKey,
             "expired",
         ),
         (
             include_str!("../../tests/fixtures/sts/throttling.xml"),
             400,
-            "sts_throttled",
+            ErrorKind::StsThrottled,
             "wait a minute",
         ),
         (
             include_str!("../../tests/fixtures/sts/validation.xml"),
             400,
-            "sts_access_denied",
+            ErrorKind::StsAccessDenied,
             "less than or equal to 129600",
         ),
         (
             include_str!("../../tests/fixtures/sts/role-denied.xml"),
             403,
-            "sts_access_denied",
+            ErrorKind::StsAccessDenied,
             "not authorized to perform: sts:AssumeRole",
         ),
     ];
@@ -110,7 +110,12 @@ fn access_denied_cases_get_their_own_advice() {
             "the code leaked: {}",
             err.message()
         );
-        assert_eq!(err.exit_code(), exit::AWS);
+        let exit = if kind == ErrorKind::StsSessionCredentials {
+            crate::error::exit::CONFIG
+        } else {
+            crate::error::exit::AWS
+        };
+        assert_eq!(err.exit_code(), exit, "{kind}");
     }
 }
 
@@ -211,11 +216,7 @@ fn keys() -> LongTermKeys {
 
 /// A client of the real HTTP stack aimed at `url`.
 fn real_client(url: &str, timeouts: TimeoutConfig) -> aws_sdk_sts::Client {
-    run(async {
-        let base = client_with(&keys(), "us-east-1", timeouts).await;
-        let config = base.config().to_builder().endpoint_url(url).build();
-        aws_sdk_sts::Client::from_conf(config)
-    })
+    client(&keys(), "us-east-1", Some(url), timeouts)
 }
 
 #[test]
@@ -227,9 +228,9 @@ fn a_closed_port_is_a_network_error() {
         .port();
     let client = real_client(&format!("http://127.0.0.1:{port}"), timeouts());
     let err = run(exchange(&client, &request())).unwrap_err();
-    assert_eq!(err.kind(), "network", "{}", err.message());
+    assert_eq!(err.kind(), ErrorKind::Network, "{}", err.message());
     assert!(err.is_retryable());
-    assert_eq!(err.exit_code(), exit::NETWORK);
+    assert_eq!(err.exit_code(), crate::error::exit::NETWORK);
 }
 
 #[test]
@@ -244,7 +245,7 @@ fn a_silent_server_is_a_timeout() {
         .build();
     let err = run(exchange(&real_client(&url, short), &request())).unwrap_err();
     drop(listener);
-    assert_eq!(err.kind(), "timeout", "{}", err.message());
+    assert_eq!(err.kind(), ErrorKind::Timeout, "{}", err.message());
     assert!(err.message().contains("did not answer in time"));
 }
 

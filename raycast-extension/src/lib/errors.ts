@@ -7,13 +7,30 @@
 export const BINARY_NOT_FOUND = "binary_not_found";
 export const UNEXPECTED_OUTPUT = "unexpected_output";
 
-const TITLES: Record<string, string> = {
+/**
+ * A title for every kind in awsmfa's catalogue (`error-kinds.json`, generated from the
+ * binary's `ErrorKind`; `test/catalogue.test.ts` checks that none is missing), and for the
+ * kinds this extension reports itself.
+ */
+export const KIND_TITLES: Readonly<Record<string, string>> = {
+  // Files, reminders and the unexpected (exit status 1).
+  io: "Cannot read or write AWS files",
+  file_changed: "Another program changed the file",
+  internal: "awsmfa failed",
+  notify_failed: "Reminder could not be posted",
+  reminders_schedule: "Reminders could not be scheduled",
+  reminders_unavailable: "Reminders unavailable here",
+  // Usage (exit status 2).
+  invalid_option: "Invalid option",
   // Profile and configuration (exit status 3).
   profile_not_found: "Profile not found",
   not_mfa_profile: "Not an MFA profile",
   config_invalid: "AWS config has an error",
+  invalid_endpoint: "Invalid AWS endpoint setting",
   invalid_duration: "Invalid session length",
+  invalid_remind: "Invalid reminder time",
   no_serial: "No MFA device set up",
+  no_code_source: "No one-time code source set up",
   // One-time code sources (exit status 4).
   op_not_installed: "1Password CLI not installed",
   op_not_signed_in: "1Password CLI not signed in",
@@ -33,12 +50,14 @@ const TITLES: Record<string, string> = {
   sts_expired_key: "Access key expired",
   sts_access_denied: "AWS denied access",
   sts_throttled: "AWS is throttling requests",
+  iam_access_denied: "AWS IAM denied access",
+  clock_off: "This Mac's clock is off",
+  aws_unavailable: "AWS is having trouble",
   network: "Cannot reach AWS",
   timeout: "awsmfa timed out",
-  // Keychain (7), files and the rest.
+  // Keychain (7).
   keychain: "Keychain error",
-  io: "Cannot read or write AWS files",
-  internal: "awsmfa failed",
+  keychain_timeout: "Keychain did not answer",
   // Used only when awsmfa exits without a JSON error: named after the exit status.
   usage: "awsmfa rejected the command",
   profile_problem: "AWS profile problem",
@@ -52,7 +71,7 @@ const TITLES: Record<string, string> = {
  * What a kind is called when awsmfa printed no JSON error (for example a usage error from
  * its argument parser), derived from the documented exit status.
  */
-const KIND_BY_EXIT_STATUS: Record<number, string> = {
+export const KIND_BY_EXIT_STATUS: Readonly<Record<number, string>> = {
   1: "internal",
   2: "usage",
   3: "profile_problem",
@@ -63,11 +82,20 @@ const KIND_BY_EXIT_STATUS: Record<number, string> = {
 };
 
 /** Kinds worth retrying as they are when the binary did not say. */
-const RETRYABLE_WITHOUT_JSON = new Set(["network", "timeout"]);
+export const RETRYABLE_WITHOUT_JSON: ReadonlySet<string> = new Set(["network", "timeout"]);
 
 /** The title shown for an error kind; unknown kinds (from a newer awsmfa) get a generic one. */
 export function titleForKind(kind: string): string {
-  return TITLES[kind] ?? "awsmfa failed";
+  return Object.hasOwn(KIND_TITLES, kind) ? KIND_TITLES[kind] : "awsmfa failed";
+}
+
+/**
+ * The message as Raycast shows it. awsmfa's message says what happened and what to do;
+ * for a retryable failure this extension words the retry itself, since it is the one that
+ * offers it (the Try Again action, ⌘R).
+ */
+export function shownMessage(error: AwsmfaError): string {
+  return error.retryable ? `${error.message}, then choose Try Again (⌘R)` : error.message;
 }
 
 export interface AwsmfaErrorInit {

@@ -11,7 +11,7 @@ import {
   Toast,
 } from "@raycast/api";
 import { login, logout } from "../lib/awsmfa";
-import { asAwsmfaError, AwsmfaError, BINARY_NOT_FOUND } from "../lib/errors";
+import { asAwsmfaError, AwsmfaError, BINARY_NOT_FOUND, shownMessage } from "../lib/errors";
 import { formatClock, formatDuration } from "../lib/format";
 import { awsmfaOptions, sessionDuration } from "./preferences";
 
@@ -30,7 +30,7 @@ export async function updateMenuBar(): Promise<void> {
 function showFailure(toast: Toast, error: AwsmfaError, retry: () => void): void {
   toast.style = Toast.Style.Failure;
   toast.title = error.title;
-  toast.message = error.message;
+  toast.message = shownMessage(error);
   if (error.retryable) {
     toast.primaryAction = { title: "Try Again", shortcut: { modifiers: ["cmd"], key: "r" }, onAction: retry };
   } else if (PREFERENCE_KINDS.has(error.kind)) {

@@ -67,13 +67,6 @@ fn describe(err: &zbus::Error) -> String {
     }
 }
 
-/// `&`, `<` and `>` escaped, for servers that read the body as markup.
-pub fn escape_markup(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 impl Notifier for SessionBus {
     fn post(&self, notification: &Notification) -> Result<Option<u32>, PostError> {
         let connection = self.connect()?;
@@ -87,7 +80,7 @@ impl Notifier for SessionBus {
             .and_then(|reply| reply.body().deserialize())
             .map_err(refused)?;
         let body = if capabilities.iter().any(|c| c == "body-markup") {
-            escape_markup(&notification.body)
+            crate::quote::xml_text(&notification.body)
         } else {
             notification.body.clone()
         };
@@ -122,15 +115,5 @@ impl Notifier for SessionBus {
 
     fn launchers(&self) -> bool {
         false
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape_markup;
-
-    #[test]
-    fn escapes_what_markup_would_read_as_tags() {
-        assert_eq!(escape_markup("a<b> & c"), "a&lt;b&gt; &amp; c");
     }
 }

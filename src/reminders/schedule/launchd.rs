@@ -5,8 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::paths::Env;
+use crate::quote::xml_text;
 
 /// The agent's label, also its file name.
 pub const LABEL: &str = "dev.awsmfa.reminders";
@@ -16,26 +17,12 @@ pub const START_INTERVAL_SECONDS: u32 = 60;
 
 /// `~/Library/LaunchAgents/dev.awsmfa.reminders.plist`.
 pub fn plist_path(env: &Env) -> Result<PathBuf> {
-    let home = env.home.clone().ok_or_else(|| {
-        Error::config(
-            "config_invalid",
-            "HOME is not set, so there is no ~/Library/LaunchAgents: set HOME",
-        )
-    })?;
-    Ok(home
-        .join("Library/LaunchAgents")
-        .join(format!("{LABEL}.plist")))
+    Ok(env.launch_agents_dir()?.join(format!("{LABEL}.plist")))
 }
 
 /// Whether the agent's file is there.
 pub fn installed(env: &Env) -> bool {
     plist_path(env).is_ok_and(|p| p.is_file())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// The agent's property list: runs `program notify-due` every
@@ -48,11 +35,11 @@ pub fn plist(program: &Path, environment: &[(String, String)]) -> String {
     );
     out.push_str(&format!(
         "\t<key>Label</key>\n\t<string>{}</string>\n",
-        escape(LABEL)
+        xml_text(LABEL)
     ));
     out.push_str("\t<key>ProgramArguments</key>\n\t<array>\n");
     for arg in [program.to_string_lossy().as_ref(), "notify-due"] {
-        out.push_str(&format!("\t\t<string>{}</string>\n", escape(arg)));
+        out.push_str(&format!("\t\t<string>{}</string>\n", xml_text(arg)));
     }
     out.push_str("\t</array>\n");
     if !environment.is_empty() {
@@ -60,8 +47,8 @@ pub fn plist(program: &Path, environment: &[(String, String)]) -> String {
         for (name, value) in environment {
             out.push_str(&format!(
                 "\t\t<key>{}</key>\n\t\t<string>{}</string>\n",
-                escape(name),
-                escape(value)
+                xml_text(name),
+                xml_text(value)
             ));
         }
         out.push_str("\t</dict>\n");
@@ -81,7 +68,7 @@ mod launchctl {
     use std::process::{Command, Stdio};
 
     use super::LABEL;
-    use crate::error::{Error, Result, exit};
+    use crate::error::{Error, ErrorKind, Result};
 
     const LAUNCHCTL: &str = "/bin/launchctl";
 
@@ -104,8 +91,7 @@ mod launchctl {
         }
         let stderr = String::from_utf8_lossy(&output.stderr);
         Err(Error::new(
-            "reminders_schedule",
-            exit::FAILURE,
+            ErrorKind::RemindersSchedule,
             format!(
                 "launchctl {} failed: {}",
                 args.join(" "),

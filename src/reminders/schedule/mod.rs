@@ -3,17 +3,18 @@
 //! are compared first, `launchctl`/`systemctl` run only when one changed) and by
 //! `awsmfa reminders on`; removed by `awsmfa reminders off`.
 
+pub mod detached;
 pub mod launchd;
 pub mod systemd;
-pub mod waiter;
 
 use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorKind, Result};
 use crate::log;
 use crate::paths::{self, Env};
+use crate::reminders::waiter;
 
 /// Which scheduler.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -55,11 +56,13 @@ impl Scheduler {
 }
 
 /// The absolute path of the running program, which the scheduler runs.
-pub fn program() -> Result<PathBuf> {
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::io("cannot find the path of the awsmfa program", &e))?;
-    std::path::absolute(&exe)
-        .map_err(|e| Error::io("cannot find the path of the awsmfa program", &e))
+pub fn program(env: &Env) -> Result<PathBuf> {
+    env.program.clone().ok_or_else(|| {
+        Error::new(
+            ErrorKind::Io,
+            "cannot find the path of the awsmfa program, which the reminder scheduler runs",
+        )
+    })
 }
 
 /// The variables the scheduled `notify-due` needs to see the same files and settings as
@@ -117,7 +120,7 @@ fn session_bus_known(env: &Env) -> bool {
 
 /// Makes sure a scheduler runs `notify-due`. Returns a line saying what it did.
 pub fn ensure(env: &Env) -> Result<String> {
-    let program = program()?;
+    let program = program(env)?;
     let vars = job_environment(env);
     #[cfg(target_os = "macos")]
     match launchd::install(env, &program, &vars) {
@@ -130,8 +133,7 @@ pub fn ensure(env: &Env) -> Result<String> {
     }
     if !session_bus_known(env) {
         return Err(Error::new(
-            "reminders_unavailable",
-            exit::FAILURE,
+            ErrorKind::RemindersUnavailable,
             "reminders cannot be shown here: there is no desktop session (no D-Bus session bus); log in to one and run awsmfa reminders on there",
         ));
     }
@@ -155,7 +157,7 @@ pub fn ensure(env: &Env) -> Result<String> {
             ),
         }
     }
-    match waiter::spawn(env, &program)? {
+    match detached::spawn(env, &program)? {
         (pid, true) => Ok(format!("started a background waiter (pid {pid})")),
         (pid, false) => Ok(format!("a background waiter runs (pid {pid})")),
     }
@@ -268,6 +270,8 @@ mod tests {
 
     #[test]
     fn the_program_path_is_absolute() {
-        assert!(program().unwrap().is_absolute());
+        let program = program(&Env::from_process()).unwrap();
+        assert!(program.is_absolute());
+        assert!(super::program(&Env::default()).is_err());
     }
 }

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use crate::error::{Error, Result, exit};
+use crate::error::{Error, ErrorKind, Result};
 use crate::paths::{self, Env};
 
 /// The service unit's file name.
@@ -25,22 +25,9 @@ pub fn available(env: &Env) -> bool {
         .is_some_and(|dir| dir.is_absolute() && dir.join("systemd/private").exists())
 }
 
-/// `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
+/// Where the units go: `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
 pub fn unit_dir(env: &Env) -> Result<PathBuf> {
-    let config = match &env.xdg_config_home {
-        Some(dir) if dir.is_absolute() => dir.clone(),
-        _ => env
-            .home
-            .clone()
-            .ok_or_else(|| {
-                Error::config(
-                    "config_invalid",
-                    "HOME is not set, so there is no ~/.config/systemd/user: set HOME",
-                )
-            })?
-            .join(".config"),
-    };
-    Ok(config.join("systemd/user"))
+    env.systemd_user_dir()
 }
 
 /// The link `systemctl --user enable` makes; its presence means the timer is enabled.
@@ -127,8 +114,7 @@ fn systemctl(args: &[&str]) -> Result<()> {
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     Err(Error::new(
-        "reminders_schedule",
-        exit::FAILURE,
+        ErrorKind::RemindersSchedule,
         format!(
             "systemctl --user {} failed: {}",
             args.join(" "),
@@ -253,31 +239,6 @@ mod tests {
         assert_eq!(value(&unit, "OnUnitActiveSec"), ["1min"]);
         assert_eq!(value(&unit, "WantedBy"), ["timers.target"]);
         assert!(unit.contains("[Timer]\n") && unit.contains("[Install]\n"));
-    }
-
-    #[test]
-    fn units_live_in_the_users_config() {
-        let env = Env {
-            home: Some("/home/me".into()),
-            ..Env::default()
-        };
-        assert_eq!(
-            unit_dir(&env).unwrap(),
-            Path::new("/home/me/.config/systemd/user")
-        );
-        let xdg = Env {
-            xdg_config_home: Some("/cfg".into()),
-            ..env.clone()
-        };
-        assert_eq!(unit_dir(&xdg).unwrap(), Path::new("/cfg/systemd/user"));
-        let relative = Env {
-            xdg_config_home: Some("cfg".into()),
-            ..env
-        };
-        assert_eq!(
-            unit_dir(&relative).unwrap(),
-            Path::new("/home/me/.config/systemd/user")
-        );
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Without launchd or a systemd user manager: a detached `awsmfa notify-due --wait`.
+//! The reminder waiter, `awsmfa notify-due --wait`: what runs the checks where there is no
+//! launchd or systemd user manager (`schedule::detached` starts it in the background).
 //!
 //! It posts what is due, sleeps at most [`TICK`] (less when a reminder is due sooner), reads
 //! the wall clock again and repeats, so a machine that slept through a due time posts within
@@ -10,18 +11,17 @@
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, Write};
 use std::os::unix::fs::DirBuilderExt;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use jiff::Timestamp;
 
+use super::check;
+use super::notify::Notifier;
+use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::expiry::Clock;
 use crate::log;
 use crate::paths::{self, Env};
-use crate::reminders::notify::Notifier;
 
 /// The lock and process-ID file's name in the state folder.
 pub const FILE_NAME: &str = "reminders-waiter.pid";
@@ -53,25 +53,6 @@ pub fn running(env: &Env) -> Option<u32> {
         }
         Err(TryLockError::Error(_)) => None,
     }
-}
-
-/// Starts a waiter unless one runs. Returns its process ID and whether this call started it.
-pub fn spawn(env: &Env, program: &Path) -> Result<(u32, bool)> {
-    if let Some(pid) = running(env) {
-        return Ok((pid, false));
-    }
-    let child = Command::new(program)
-        .args(["notify-due", "--wait"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .current_dir("/")
-        // Its own process group: not a job of the shell, so closing the terminal or ^C in
-        // it does not end the waiter.
-        .process_group(0)
-        .spawn()
-        .map_err(|e| Error::io(format!("cannot start {}", program.display()), &e))?;
-    Ok((child.id(), true))
 }
 
 /// Holds the waiter lock while the waiter runs.
@@ -132,13 +113,13 @@ impl Lock {
 
 /// Whether any reminder is still to come, looked at without posting.
 fn pending(env: &Env, now: Timestamp) -> bool {
-    super::super::plan(env, now).is_ok_and(|plan| plan.next.is_some())
+    check::plan(env, now).is_ok_and(|plan| plan.next.is_some())
 }
 
 /// The waiter's loop (`awsmfa notify-due --wait`). Returns when nothing is left to do.
-pub fn run(env: &Env, tz: jiff::tz::TimeZone, notifier: &dyn Notifier) -> Result<()> {
+pub fn run(env: &Env, clock: &dyn Clock, notifier: &dyn Notifier) -> Result<()> {
     // Looked at before the lock, whose file it would otherwise create for nothing.
-    if !pending(env, Timestamp::now()) {
+    if !pending(env, clock.now()) {
         log::debug(env, "no reminder to wait for");
         return Ok(());
     }
@@ -155,11 +136,8 @@ pub fn run(env: &Env, tz: jiff::tz::TimeZone, notifier: &dyn Notifier) -> Result
             );
             return Ok(());
         }
-        let clock = Clock {
-            now: Timestamp::now(),
-            tz: tz.clone(),
-        };
-        let wait = match super::super::run_once(env, &clock, notifier) {
+        let now = clock.read();
+        let wait = match check::run_once(env, &now, notifier) {
             Ok(run) => {
                 failed_runs = 0;
                 if run.off.is_some() {
@@ -173,12 +151,12 @@ pub fn run(env: &Env, tz: jiff::tz::TimeZone, notifier: &dyn Notifier) -> Result
                 match run.next {
                     // A failed post is retried on the next tick, not at once.
                     Some(_) if !run.failed.is_empty() => TICK,
-                    Some(next) => until(next).min(TICK),
+                    Some(next) => until(next, clock.now()).min(TICK),
                     None => {
                         // Let go, then look once more: a login that found the lock taken
                         // a moment ago counts on this waiter seeing its new session.
                         drop(lock);
-                        if pending(env, Timestamp::now())
+                        if pending(env, clock.now())
                             && let Some(again) = Lock::take(env, Duration::ZERO)?
                         {
                             lock = again;
@@ -198,20 +176,21 @@ pub fn run(env: &Env, tz: jiff::tz::TimeZone, notifier: &dyn Notifier) -> Result
                 TICK
             }
         };
-        std::thread::sleep(wait);
+        clock.sleep(wait);
     }
 }
 
-/// The time from now until `at` (a little past it, so the reminder is due on waking), at
+/// The time from `now` until `at` (a little past it, so the reminder is due on waking), at
 /// least a second.
-fn until(at: Timestamp) -> Duration {
-    let millis = at.as_millisecond() - Timestamp::now().as_millisecond() + 50;
+fn until(at: Timestamp, now: Timestamp) -> Duration {
+    let millis = at.as_millisecond() - now.as_millisecond() + 50;
     Duration::from_millis(millis.max(1000) as u64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn env_in(dir: &Path) -> Env {
         Env {
@@ -241,9 +220,9 @@ mod tests {
 
     #[test]
     fn sleeps_until_the_due_time_but_at_least_a_second() {
-        let soon = Timestamp::now() + jiff::SignedDuration::from_secs(5);
-        let wait = until(soon);
-        assert!(wait > Duration::from_secs(4) && wait <= Duration::from_millis(5050));
-        assert_eq!(until(Timestamp::now()), Duration::from_secs(1));
+        let now: Timestamp = "2026-11-25T18:00:00Z".parse().unwrap();
+        let soon = now + jiff::SignedDuration::from_secs(5);
+        assert_eq!(until(soon, now), Duration::from_millis(5050));
+        assert_eq!(until(now, now), Duration::from_secs(1));
     }
 }

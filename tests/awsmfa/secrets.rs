@@ -4,14 +4,12 @@
 //! fails, a session STS issued that cannot be written. Each runs with the debug log on, in
 //! every output format, and then every byte the run could have left is searched: stdout,
 //! stderr, the state folder, the fake `op`'s argv log, every other file under the test
-//! folder. (`tests/login.rs` covers the successful login.)
-
-mod support;
+//! folder. The successful login is searched the same way.
 
 use std::path::Path;
 use std::process::Output;
 
-use support::{Home, sts_answering};
+use crate::support::{Home, Moto, run, stderr, sts_answering};
 
 /// The one-time code every source hands out here.
 const CODE: &str = "975310";
@@ -71,7 +69,6 @@ fn assert_fails_without_leaking(
         cmd.args(["login", "work", "--format", format])
             .args(args)
             .env("AWSMFA_LOG", "debug")
-            .env("AWSMFA_REMINDERS", "off")
             .env("FAKE_OP_CODE", CODE)
             .env("FAKE_OP_ARGV_LOG", &argv_log);
         for (name, value) in env {
@@ -92,7 +89,7 @@ fn assert_fails_without_leaking(
             (format!("{format} stdout"), stdout),
             (format!("{format} stderr and debug log"), stderr),
         ];
-        other_files(home.path().parent().unwrap(), &mut places);
+        other_files(&home.root(), &mut places);
         for (place, text) in &places {
             for secret in secrets {
                 assert!(
@@ -216,7 +213,7 @@ fn a_session_that_cannot_be_written_is_never_shown_nor_left_in_a_file() {
     let session_token = "FwoGZXIvYXdzEsessiontokenthatmustnotleak";
     let sts = sts_answering(
         200,
-        include_str!("testdata/sts/get-session-token.xml")
+        include_str!("../testdata/sts/get-session-token.xml")
             .replace("{ACCESS_KEY_ID}", "ASIASECRETHYGIENE001")
             .replace("{SECRET_ACCESS_KEY}", session_secret)
             .replace("{SESSION_TOKEN}", session_token)
@@ -235,4 +232,72 @@ fn a_session_that_cannot_be_written_is_never_shown_nor_left_in_a_file() {
         credentials(),
         "the credentials file is as it was"
     );
+}
+
+#[test]
+fn a_successful_login_shows_no_secret_in_argv_output_logs_or_state() {
+    let moto = Moto::shared();
+    let home = Home::new(
+        "[profile hygiene]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/hygiene\nawsmfa_op_item = AWS hygiene\n",
+        &format!(
+            "[hygiene-mfa]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = {LONG_TERM_SECRET}\n"
+        ),
+    );
+    let code = "975310";
+    let argv_log = home.path().join("op-argv.log");
+    let out = run(home
+        .cmd()
+        .args(["login", "hygiene", "--format", "json"])
+        .env("AWS_ENDPOINT_URL_STS", moto.url())
+        .env("AWSMFA_LOG", "debug")
+        .env("FAKE_OP_CODE", code)
+        .env("FAKE_OP_ARGV_LOG", &argv_log));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let credentials = home.read_credentials();
+    let session_secret = credentials
+        .lines()
+        .skip_while(|l| *l != "[hygiene]")
+        .find_map(|l| l.strip_prefix("aws_secret_access_key = "))
+        .unwrap()
+        .to_string();
+    let session_token = credentials
+        .lines()
+        .find_map(|l| l.strip_prefix("aws_session_token = "))
+        .unwrap()
+        .to_string();
+    let secrets = [
+        code,
+        "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        session_secret.as_str(),
+        session_token.as_str(),
+    ];
+    let list = run(home.cmd().args(["list", "--format", "json"]));
+    let status = run(home.cmd().args(["status", "hygiene", "--format", "json"]));
+    let alfred = run(home.cmd().args(["list", "--format", "alfred"]));
+    let mut places = vec![
+        ("op argv", std::fs::read_to_string(&argv_log).unwrap()),
+        (
+            "login stdout",
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        ),
+        ("login stderr + debug log", stderr(&out)),
+        ("list", String::from_utf8_lossy(&list.stdout).into_owned()),
+        (
+            "status",
+            String::from_utf8_lossy(&status.stdout).into_owned(),
+        ),
+        (
+            "alfred",
+            String::from_utf8_lossy(&alfred.stdout).into_owned(),
+        ),
+    ];
+    for entry in std::fs::read_dir(home.cache_dir()).unwrap().flatten() {
+        places.push(("state file", std::fs::read_to_string(entry.path()).unwrap()));
+    }
+    assert!(stderr(&out).contains("debug:"), "the debug log was on");
+    for (place, text) in places {
+        for secret in secrets {
+            assert!(!text.contains(secret), "a secret reached {place}: {text}");
+        }
+    }
 }

@@ -3,14 +3,12 @@
 //! was or exactly as a finished login leaves it, never anything in between; a temporary file
 //! a killed login leaves behind is swept by the next one, which succeeds.
 //!
-//! STS is a tiny HTTP server on loopback that holds each request until the test releases
-//! it, then answers with a real GetSessionTokenResponse. The test kills the login at
-//! delays spread from the moment it releases the answer to past the moment a login
-//! finishes (measured first), so the kills land before, during and after the write. The
-//! credentials file is padded with comments to half a megabyte so that the write takes
-//! long enough to be hit.
-
-mod support;
+//! Each window of the write is hit on purpose: the login runs under strace, which holds one
+//! system call (the fsync of the temporary file, the rename, the fsync of the folder) for a
+//! few seconds; the test checks that the files show the login inside that window, kills it
+//! there and checks what it left. A sweep of kills at delays spread around the STS answer
+//! (STS here is a tiny server on loopback that holds each request until the test releases
+//! it) then checks the same promise at moments nobody chose.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -20,11 +18,11 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
+use crate::support::{Held, Home, session_xml, sts_answering};
 use awsmfa::ini::Document;
-use support::Home;
 
 const PROFILE: &str = "crash";
-const ITERATIONS: u32 = 60;
+const ITERATIONS: u32 = 40;
 /// The loop stops early rather than run past this on a very slow machine.
 const TIME_LIMIT: Duration = Duration::from_secs(40);
 /// How long to wait for the login's request before calling the run broken.
@@ -37,11 +35,12 @@ fn answer_xml() -> String {
         .unwrap()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string();
-    include_str!("testdata/sts/get-session-token.xml")
-        .replace("{ACCESS_KEY_ID}", "ASIACRASHSAFETY00001")
-        .replace("{SECRET_ACCESS_KEY}", "crash/safety+secret")
-        .replace("{SESSION_TOKEN}", "FwoGZXIvYXdzEcrashsafetytoken")
-        .replace("{EXPIRATION}", &expiration)
+    session_xml(
+        "ASIACRASHSAFETY00001",
+        "crash/safety+secret",
+        "FwoGZXIvYXdzEcrashsafetytoken",
+        &expiration,
+    )
 }
 
 /// An STS that holds each request until the test answers it: every request arrives on
@@ -125,11 +124,15 @@ fn credentials() -> String {
     text
 }
 
+fn login_command(home: &Home, sts_url: &str) -> std::process::Command {
+    let mut cmd = home.cmd();
+    cmd.args(["login", PROFILE, "--code", "123456", "--format", "json"])
+        .env("AWS_ENDPOINT_URL_STS", sts_url);
+    cmd
+}
+
 fn login(home: &Home, sts: &HeldSts) -> Child {
-    home.cmd()
-        .args(["login", PROFILE, "--code", "123456", "--format", "json"])
-        .env("AWS_ENDPOINT_URL_STS", &sts.url)
-        .env("AWSMFA_REMINDERS", "off")
+    login_command(home, &sts.url)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -183,7 +186,7 @@ fn sections(text: &str) -> BTreeMap<String, Vec<(String, String)>> {
 }
 
 #[test]
-fn a_login_killed_at_any_point_leaves_the_old_file_or_the_new_one() {
+fn logins_killed_at_moments_nobody_chose_leave_the_old_file_or_the_new_one() {
     let old = credentials();
     let home = Home::new(
         "[profile crash]\nmfa_serial = arn:aws:iam::123456789012:mfa/crash\n",
@@ -211,7 +214,6 @@ fn a_login_killed_at_any_point_leaves_the_old_file_or_the_new_one() {
 
     let started = Instant::now();
     let mut outcomes = BTreeMap::<&str, u32>::new();
-    let mut left_temporaries = 0;
     for i in 0..ITERATIONS {
         if started.elapsed() > TIME_LIMIT {
             break;
@@ -230,6 +232,9 @@ fn a_login_killed_at_any_point_leaves_the_old_file_or_the_new_one() {
         let status = child.wait().unwrap();
 
         let now = std::fs::read_to_string(home.credentials_path()).unwrap();
+        if i % 10 == 0 {
+            assert_eq!(now, old, "kill #{i}, while the login waited for STS");
+        }
         let outcome = if now == old {
             assert_eq!(sections(&now), old_sections);
             if status.success() {
@@ -247,9 +252,6 @@ fn a_login_killed_at_any_point_leaves_the_old_file_or_the_new_one() {
             );
         };
         *outcomes.entry(outcome).or_default() += 1;
-        if !temporaries(&aws_dir).is_empty() {
-            left_temporaries += 1;
-        }
     }
     assert!(
         !outcomes.contains_key("old (finished?)"),
@@ -283,12 +285,139 @@ fn a_login_killed_at_any_point_leaves_the_old_file_or_the_new_one() {
         2,
         "only config and credentials remain: {names:?}"
     );
+}
 
-    eprintln!(
-        "{} kills in {:.1} s (tail after the STS answer {:.1} ms): {outcomes:?}; \
-         {left_temporaries} left a temporary file",
-        outcomes.values().sum::<u32>(),
-        started.elapsed().as_secs_f64(),
-        tail.as_secs_f64() * 1000.0
+/// Where a held login is killed, and what it must leave.
+struct Window {
+    what: &'static str,
+    syscalls: &'static str,
+    how: &'static str,
+    when: u32,
+    /// What the folder shows once the login is inside the window: the credentials file
+    /// as it is then, and whether a temporary file with the whole new text is there.
+    inside: (Version, bool),
+    /// What the kill leaves: the credentials file, and whether a temporary file is left.
+    after: (Version, bool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    Old,
+    New,
+}
+
+const RENAMES: &str = "rename,renameat,renameat2";
+
+const WINDOWS: [Window; 4] = [
+    Window {
+        what: "the temporary file is written and synced, not yet checked or renamed",
+        syscalls: "fsync",
+        how: "delay_exit",
+        when: 1,
+        inside: (Version::Old, true),
+        after: (Version::Old, true),
+    },
+    Window {
+        what: "checked, about to be renamed over the file",
+        syscalls: RENAMES,
+        how: "delay_enter",
+        when: 1,
+        inside: (Version::Old, true),
+        after: (Version::Old, true),
+    },
+    Window {
+        what: "renamed, the folder not yet synced",
+        syscalls: RENAMES,
+        how: "delay_exit",
+        when: 1,
+        inside: (Version::New, false),
+        after: (Version::New, false),
+    },
+    Window {
+        what: "renamed and the folder synced, the login not yet done",
+        syscalls: "fsync",
+        how: "delay_exit",
+        when: 2,
+        inside: (Version::New, false),
+        after: (Version::New, false),
+    },
+];
+
+#[test]
+fn a_login_killed_inside_each_window_of_the_write_leaves_the_old_file_or_the_new_one() {
+    let old = credentials();
+    let home = Home::new(
+        "[profile crash]\nmfa_serial = arn:aws:iam::123456789012:mfa/crash\n",
+        &old,
     );
+    let aws_dir = home.credentials_path().parent().unwrap().to_path_buf();
+    let sts = sts_answering(200, answer_xml());
+    let out = login_command(&home, &sts).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let new = home.read_credentials();
+    assert_ne!(new, old);
+    let text = |version| match version {
+        Version::Old => old.as_str(),
+        Version::New => new.as_str(),
+    };
+    let whole_temporary = || {
+        temporaries(&aws_dir).iter().any(|name| {
+            std::fs::read_to_string(aws_dir.join(name)).ok().as_deref() == Some(new.as_str())
+        })
+    };
+
+    let mut hit = Vec::new();
+    for window in WINDOWS {
+        std::fs::write(home.credentials_path(), &old).unwrap();
+        for name in temporaries(&aws_dir) {
+            std::fs::remove_file(aws_dir.join(name)).unwrap();
+        }
+        let held = Held::start(
+            &login_command(&home, &sts),
+            window.syscalls,
+            window.how,
+            window.when,
+        );
+        let (file, temporary) = window.inside;
+        held.wait_until(window.what, || {
+            std::fs::read_to_string(home.credentials_path())
+                .ok()
+                .as_deref()
+                == Some(text(file))
+                && whole_temporary() == temporary
+                && (temporary || file == Version::New)
+        });
+        held.kill();
+        let (file, temporary) = window.after;
+        assert_eq!(
+            home.read_credentials(),
+            text(file),
+            "killed when {}: the file is not the {file:?} one",
+            window.what
+        );
+        assert_eq!(
+            !temporaries(&aws_dir).is_empty(),
+            temporary,
+            "killed when {}: temporary files {:?}",
+            window.what,
+            temporaries(&aws_dir)
+        );
+        hit.push(window.what);
+    }
+    assert_eq!(hit.len(), WINDOWS.len(), "every window was hit: {hit:?}");
+
+    // What the kills left, the next login sweeps, and it succeeds.
+    std::fs::write(home.credentials_path(), &old).unwrap();
+    let out = login_command(&home, &sts).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(home.read_credentials(), new);
+    assert_eq!(temporaries(&aws_dir), Vec::<String>::new());
 }

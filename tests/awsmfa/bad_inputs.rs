@@ -1,4 +1,5 @@
-//! The catalogue of bad inputs and faults: for each, the real binary prints exactly one
+//! The catalogue of bad inputs and faults (the README's table): for each, the real binary
+//! prints exactly one
 //! line `awsmfa: …` on stderr (after the progress lines of the steps it got to), exits with
 //! the documented code, prints the documented `--format json` error kind, and leaves every
 //! file as it was: the test folder (home, `~/.aws`, the state folder, the fake `op`) is
@@ -9,19 +10,14 @@
 //! read-only file system). The tests run as root here and in CI; elsewhere those few fail
 //! saying so.
 
-mod support;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+use std::process::Command;
 
-use std::collections::BTreeMap;
-use std::hash::{Hash, Hasher};
-use std::io::Read;
-use std::net::TcpListener;
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-
-use serde_json::Value;
-use support::{Home, sts_answering};
+use crate::support::{
+    Home, LIMIT, Want, assert_refused, check_refusal, closed_port, in_12_hours, output_within,
+    silent_sts, snapshot, sts_answering, sts_error, sts_session,
+};
 
 const SOURCE_KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 const CONFIG: &str = "[profile work]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_op_item = AWS work\n";
@@ -38,137 +34,9 @@ fn home() -> Home {
     Home::new(CONFIG, &credentials())
 }
 
-// ---------------------------------------------------------------------------------------
-// What "nothing changed" means: every file under the test folder, as it was
-// ---------------------------------------------------------------------------------------
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Entry {
-    File { mode: u32, uid: u32, hash: u64 },
-    Dir { mode: u32, uid: u32 },
-    Link(PathBuf),
-    Other { mode: u32 },
-}
-
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Entry> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        let meta = std::fs::symlink_metadata(&path).unwrap();
-        let entry = if meta.file_type().is_symlink() {
-            Entry::Link(std::fs::read_link(&path).unwrap())
-        } else if meta.is_dir() {
-            for child in std::fs::read_dir(&path).unwrap().flatten() {
-                stack.push(child.path());
-            }
-            Entry::Dir {
-                mode: meta.mode(),
-                uid: meta.uid(),
-            }
-        } else if meta.is_file() {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            std::fs::read(&path).unwrap().hash(&mut hasher);
-            Entry::File {
-                mode: meta.mode(),
-                uid: meta.uid(),
-                hash: hasher.finish(),
-            }
-        } else {
-            Entry::Other { mode: meta.mode() }
-        };
-        out.insert(path.strip_prefix(root).unwrap().to_path_buf(), entry);
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------
-// Running one case
-// ---------------------------------------------------------------------------------------
-
-/// What a case must print and leave behind.
-struct Want<'a> {
-    /// Progress lines printed before the error, in order.
-    progress: &'a [&'a str],
-    /// The one error line, without `awsmfa: `.
-    message: &'a str,
-    exit: i32,
-    kind: &'a str,
-}
-
-/// Runs `cmd` (with `--format json` added) and checks it against `want`, and that nothing
-/// under the test folder changed.
-fn assert_refused(home: &Home, cmd: &mut Command, want: Want<'_>) {
-    let root = home.path().parent().unwrap().to_path_buf();
-    let before = snapshot(&root);
-    let out = output_within(cmd.args(["--format", "json"]), LIMIT);
-    check_output(&out, &want);
-    let after = snapshot(&root);
-    assert_eq!(after, before, "files changed");
-}
-
-/// Longer than any case takes (the silent STS: two attempts of 10 s), short enough that a
-/// hang fails the test instead of stalling the run.
-const LIMIT: Duration = Duration::from_secs(60);
-
-/// Runs `cmd` to the end, or kills it and fails once `limit` has passed.
-fn output_within(cmd: &mut Command, limit: Duration) -> Output {
-    let mut child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run awsmfa");
-    let drain = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut bytes = Vec::new();
-            let _ = pipe.read_to_end(&mut bytes);
-            bytes
-        })
-    };
-    let stdout = drain(Box::new(child.stdout.take().unwrap()));
-    let stderr = drain(Box::new(child.stderr.take().unwrap()));
-    let deadline = Instant::now() + limit;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("still running after {limit:?}: it hangs");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    Output {
-        status,
-        stdout: stdout.join().unwrap(),
-        stderr: stderr.join().unwrap(),
-    }
-}
-
-fn check_output(out: &Output, want: &Want<'_>) {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let mut expected: String = want.progress.iter().map(|l| format!("{l}\n")).collect();
-    expected.push_str(&format!("awsmfa: {}\n", want.message));
-    assert_eq!(stderr, expected, "stderr");
-    assert_eq!(
-        out.status.code(),
-        Some(want.exit),
-        "exit code; stderr: {stderr}"
-    );
-    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    assert_eq!(json["error"]["kind"], want.kind, "kind");
-    assert_eq!(json["error"]["message"], want.message, "JSON message");
-}
-
 fn login(home: &Home, profile: &str) -> Command {
     let mut cmd = home.cmd();
-    cmd.args(["login", profile]).env("AWSMFA_REMINDERS", "off");
+    cmd.args(["login", profile]);
     cmd
 }
 
@@ -181,58 +49,6 @@ fn login_with_code(home: &Home, profile: &str, sts: &str) -> Command {
 
 const FETCHING: &str = "Fetching code from 1Password…";
 const TYPED: &[&str] = &["Using the code given with --code…", "Calling AWS STS…"];
-
-// ---------------------------------------------------------------------------------------
-// Stand-ins for STS on loopback
-// ---------------------------------------------------------------------------------------
-
-fn sts_error(fixture: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(fixture);
-    let body = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let status = if body.contains("<Code>Throttling</Code>") {
-        400
-    } else {
-        403
-    };
-    sts_answering(status, body)
-}
-
-/// A session that STS says expires at `expiration`.
-fn sts_session(expiration: &str) -> String {
-    let body = include_str!("testdata/sts/get-session-token.xml")
-        .replace("{ACCESS_KEY_ID}", "ASIABADINPUTS0000001")
-        .replace("{SECRET_ACCESS_KEY}", "bad/inputs+secret")
-        .replace("{SESSION_TOKEN}", "FwoGZXIvYXdzEbadinputstoken")
-        .replace("{EXPIRATION}", expiration);
-    sts_answering(200, body)
-}
-
-fn in_12_hours() -> String {
-    jiff::Timestamp::now()
-        .checked_add(jiff::SignedDuration::from_hours(12))
-        .unwrap()
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
-}
-
-/// A port nothing listens on.
-fn closed_port() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    format!("http://{}", listener.local_addr().unwrap())
-}
-
-/// Takes the request and never answers.
-fn silent_sts() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for stream in listener.incoming().flatten() {
-            held.push(stream);
-        }
-    });
-    url
-}
 
 // ---------------------------------------------------------------------------------------
 // The AWS files themselves
@@ -259,7 +75,7 @@ fn credentials_file_the_user_cannot_read() {
     // Root reads any file whatever its mode, so the login runs as nobody, owning everything
     // but the credentials file: a file left owned by root (`sudo aws configure`).
     let home = home();
-    let root = home.path().parent().unwrap().to_path_buf();
+    let root = home.root();
     chown_tree(&root, NOBODY);
     std::os::unix::fs::chown(home.credentials_path(), Some(0), Some(0)).unwrap();
     let mut cmd = login(&home, "work");
@@ -318,7 +134,7 @@ fn read_only_credentials_file() {
 #[test]
 fn aws_folder_the_user_cannot_write() {
     let home = home();
-    let root = home.path().parent().unwrap().to_path_buf();
+    let root = home.root();
     chown_tree(&root, NOBODY);
     let aws = home.path().join(".aws");
     std::fs::set_permissions(&aws, std::fs::Permissions::from_mode(0o500)).unwrap();
@@ -782,6 +598,62 @@ fn code_with_full_width_digits() {
     code_case("１２３４５６");
 }
 
+fn setup_case(args: &[&str], message: &str, exit: i32, kind: &str) {
+    let home = home();
+    let mut cmd = home.cmd();
+    cmd.args(["setup", "work"]).args(args);
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message,
+            exit,
+            kind,
+        },
+    );
+}
+
+#[test]
+fn setup_with_a_vault_but_no_item() {
+    setup_case(
+        &[
+            "--serial",
+            "arn:aws:iam::123456789012:mfa/x",
+            "--op-vault",
+            "Private",
+        ],
+        "--op-vault and --op-account go with --op-item: add --op-item ITEM",
+        2,
+        "invalid_option",
+    );
+}
+
+#[test]
+fn setup_with_a_blank_item() {
+    setup_case(
+        &[
+            "--serial",
+            "arn:aws:iam::123456789012:mfa/x",
+            "--op-item",
+            " ",
+        ],
+        "--op-item needs the item's name or ID",
+        2,
+        "invalid_option",
+    );
+}
+
+#[test]
+fn setup_with_a_serial_that_is_not_an_mfa_device() {
+    setup_case(
+        &["--serial", "arn:aws:iam::123456789012:user/me"],
+        "`arn:aws:iam::123456789012:user/me` is not an MFA device ARN: it looks like arn:aws:iam::123456789012:mfa/NAME (IAM → Security credentials → MFA)",
+        3,
+        "no_serial",
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // 1Password (the fake `op`, which answers like the real CLI)
 // ---------------------------------------------------------------------------------------
@@ -809,7 +681,7 @@ fn op_locked() {
     op_case(
         &home(),
         &[("FAKE_OP_MODE", "locked")],
-        "1Password is locked: unlock it and press ↩ to try again (with the app integration, op asks for Touch ID itself)",
+        "1Password is locked: unlock it (with the app integration, op asks for Touch ID itself)",
         "op_locked",
     );
 }
@@ -819,7 +691,7 @@ fn op_prompt_dismissed() {
     op_case(
         &home(),
         &[("FAKE_OP_MODE", "dismissed")],
-        "1Password is locked: unlock it and press ↩ to try again (with the app integration, op asks for Touch ID itself)",
+        "1Password is locked: unlock it (with the app integration, op asks for Touch ID itself)",
         "op_locked",
     );
 }
@@ -961,7 +833,7 @@ fn sts_case(sts: &str, message: &str, exit: i32, kind: &str) {
 fn sts_rejects_the_code() {
     sts_case(
         &sts_error("tests/fixtures/sts/invalid-code.xml"),
-        "AWS rejected the one-time code (wrong, expired or already used): wait for the next code and try again",
+        "AWS rejected the one-time code (wrong, expired or already used): wait for the next code",
         5,
         "sts_invalid_code",
     );
@@ -1012,7 +884,7 @@ fn sts_refuses_session_credentials() {
     sts_case(
         &sts_error("tests/fixtures/sts/session-credentials.xml"),
         "the source profile holds temporary keys, not long-term ones: put an access key (AKIA…) from IAM in it",
-        5,
+        3,
         "sts_session_credentials",
     );
 }
@@ -1021,7 +893,7 @@ fn sts_refuses_session_credentials() {
 fn sts_throttles() {
     sts_case(
         &sts_error("tests/fixtures/sts/throttling.xml"),
-        "AWS is throttling requests: wait a minute and try again",
+        "AWS is throttling requests: wait a minute",
         5,
         "sts_throttled",
     );
@@ -1060,7 +932,7 @@ fn sts_denies_the_role() {
 fn sts_port_closed() {
     sts_case(
         &closed_port(),
-        "cannot reach AWS STS: check your network connection (or AWS_ENDPOINT_URL_STS) and try again",
+        "cannot reach AWS STS: check your network connection (or AWS_ENDPOINT_URL_STS)",
         6,
         "network",
     );
@@ -1070,7 +942,7 @@ fn sts_port_closed() {
 fn sts_never_answers() {
     sts_case(
         &silent_sts(),
-        "AWS STS did not answer in time: check your network connection and try again",
+        "AWS STS did not answer in time: check your network connection",
         6,
         "timeout",
     );
@@ -1080,7 +952,7 @@ fn sts_never_answers() {
 fn sts_answers_garbage() {
     sts_case(
         &sts_answering(200, "<html>captive portal</html>"),
-        "the answer to the AWS STS request did not come from STS: check your network connection (a captive portal or proxy may be answering) or AWS_ENDPOINT_URL_STS, and try again",
+        "the answer to the AWS STS request did not come from STS: check your network connection (a captive portal or proxy may be answering) or AWS_ENDPOINT_URL_STS",
         6,
         "network",
     );
@@ -1096,7 +968,7 @@ fn clock_far_behind_so_aws_says_the_signature_expired() {
         &sts_error("tests/testdata/sts/signature-expired.xml"),
         "AWS refused the request because this computer's clock is off (Signature expired: 20240101T000000Z is now earlier than 20260101T000000Z (20260101T001500Z - 15 min.)): set the date and time automatically and try again",
         5,
-        "sts_access_denied",
+        "clock_off",
     );
 }
 
@@ -1106,7 +978,7 @@ fn clock_far_ahead_so_aws_says_the_signature_is_not_yet_current() {
         &sts_error("tests/testdata/sts/signature-not-yet-current.xml"),
         "AWS refused the request because this computer's clock is off (Signature not yet current: 20280101T000000Z is still later than 20260101T001500Z (20260101T000000Z + 15 min.)): set the date and time automatically and try again",
         5,
-        "sts_access_denied",
+        "clock_off",
     );
 }
 
@@ -1116,7 +988,7 @@ fn clock_far_ahead_so_the_new_session_has_already_expired() {
         &sts_session("2001-01-01T00:00:00Z"),
         "AWS STS sent a session that ended at 2001-01-01T00:00:00Z, which is before this computer's time: this computer's clock is off: set the date and time automatically and try again",
         5,
-        "sts_access_denied",
+        "clock_off",
     );
 }
 
@@ -1160,7 +1032,7 @@ enum Tmpfs {
 /// are, afterwards, the ones it started with (plus the filler).
 fn assert_refused_on_tmpfs(home: &Home, cmd: &mut Command, how: Tmpfs, want: Want<'_>) {
     let aws = home.path().join(".aws");
-    let root = home.path().parent().unwrap().to_path_buf();
+    let root = home.root();
     let staged = root.join("staged");
     let after = root.join("after");
     let copy = Command::new("cp")
@@ -1210,7 +1082,7 @@ exit $status"#
         "the private tmpfs could not be set up (this test needs root): {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    check_output(&out, &want);
+    check_refusal(&out, &want);
     let mut inside = snapshot(&after);
     if matches!(how, Tmpfs::Full) {
         assert!(inside.remove(Path::new("filler")).is_some());

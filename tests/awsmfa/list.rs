@@ -1,10 +1,8 @@
 //! `awsmfa list` and `status` as the launchers run them: the real binary on fixture files,
 //! with nothing but the files to go on (no keychain, no 1Password, no network).
 
-mod support;
-
+use crate::support::Home;
 use serde_json::Value;
-use support::Home;
 
 fn stdout_json(out: &std::process::Output) -> Value {
     assert!(

@@ -2,16 +2,14 @@
 //! service — a listener on a private D-Bus session bus of each test's own — and is scheduled
 //! through the same files and commands as on a person's machine.
 
-mod support;
-
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
+use crate::support::dbus::{Answers, Bus, Listener};
+use crate::support::{Home, Moto, ok, run};
 use jiff::Timestamp;
 use serde_json::Value;
-use support::dbus::{Answers, Bus, Listener};
-use support::{Home, Moto};
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const SESSION_SECRET: &str = "session/secret/never/shown";
@@ -64,26 +62,13 @@ impl Desktop {
     }
 }
 
+/// The binary on `home` with reminders as a person has them (not turned off as for every
+/// other test), posting on `bus`.
 fn on(home: &Home, bus: &Bus) -> Command {
     let mut cmd = home.cmd();
-    cmd.env("DBUS_SESSION_BUS_ADDRESS", bus.address());
+    cmd.env_remove("AWSMFA_REMINDERS")
+        .env("DBUS_SESSION_BUS_ADDRESS", bus.address());
     cmd
-}
-
-fn run(cmd: &mut Command) -> Output {
-    cmd.output().expect("run awsmfa")
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let out = run(cmd);
-    assert!(
-        out.status.success(),
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn json(cmd: &mut Command) -> Value {

@@ -1,13 +1,13 @@
 //! Golden files of what the launchers read (`--format alfred` and `--format json`), for fixed
 //! AWS files, a fixed clock and a fixed time zone. After an intended change, rewrite them
-//! with `AWSMFA_BLESS=1 cargo test --test golden` and review the diff.
+//! with `AWSMFA_BLESS=1 cargo test --test awsmfa golden` and review the diff.
 
 use std::path::PathBuf;
 
-use awsmfa::error::{Error, exit};
-use awsmfa::expiry::Clock;
+use awsmfa::clock::Now;
+use awsmfa::error::{Error, ErrorKind};
 use awsmfa::ini::Document;
-use awsmfa::launcher::{self, Command, Format, Report};
+use awsmfa::launcher::{self, Action, Format, Report};
 use awsmfa::profiles::{AwsFiles, Profile};
 
 const CONFIG: &str = "\
@@ -62,9 +62,9 @@ aws_access_key_id = AKIASAND
 aws_secret_access_key = secret
 ";
 
-fn clock() -> Clock {
-    Clock {
-        now: "2026-11-25T10:00:00Z".parse().unwrap(),
+fn clock() -> Now {
+    Now {
+        at: "2026-11-25T10:00:00Z".parse().unwrap(),
         tz: jiff::tz::TimeZone::fixed(jiff::tz::offset(1)),
     }
 }
@@ -76,7 +76,7 @@ fn profiles() -> Vec<Profile> {
         config_path: "/home/me/.aws/config".into(),
         credentials_path: "/home/me/.aws/credentials".into(),
     };
-    files.session_profiles(clock().now)
+    files.session_profiles(clock().at)
 }
 
 /// Compares `actual` (one line of JSON, as printed) with the pretty golden file `name`.
@@ -105,8 +105,8 @@ fn alfred_list() {
     let out = launcher::render(
         Format::Alfred,
         &Report::List {
-            profiles: &profiles,
-            now: &now,
+            profiles: profiles.clone(),
+            now: now.clone(),
         },
     );
     check("alfred-list.golden", &out);
@@ -119,16 +119,16 @@ fn alfred_list_with_a_query_and_without_profiles() {
     let out = launcher::render(
         Format::Alfred,
         &Report::List {
-            profiles: &ranked,
-            now: &now,
+            profiles: ranked,
+            now: now.clone(),
         },
     );
     check("alfred-list-stg.golden", &out);
     let out = launcher::render(
         Format::Alfred,
         &Report::List {
-            profiles: &[],
-            now: &now,
+            profiles: Vec::new(),
+            now: now.clone(),
         },
     );
     check("alfred-list-empty.golden", &out);
@@ -138,28 +138,22 @@ fn alfred_list_with_a_query_and_without_profiles() {
 fn alfred_actions() {
     let now = clock();
     let login = Report::LoggedIn {
-        profile: "work",
+        profile: "work".into(),
         expires_at: "2026-11-25T22:00:00Z".parse().unwrap(),
-        now: &now,
+        now: now.clone(),
     };
     check(
         "alfred-login.golden",
         &launcher::render(Format::Alfred, &login),
     );
-    let locked = Error::new(
-        "op_locked",
-        exit::CODE,
-        "1Password is locked: unlock it and press ↩ to try again",
-    )
-    .retryable();
-    let out =
-        launcher::render_error(Format::Alfred, Command::Login, Some("work"), &locked).unwrap();
+    let locked = Error::new(ErrorKind::OpLocked, "1Password is locked: unlock it");
+    let out = launcher::render_error(Format::Alfred, Action::Login, Some("work"), &locked).unwrap();
     check("alfred-login-error.golden", &out);
-    let missing = Error::config(
-        "config_invalid",
+    let missing = Error::new(
+        ErrorKind::ConfigInvalid,
         "~/.aws/credentials line 3: expected `key = value`",
     );
-    let out = launcher::render_error(Format::Alfred, Command::List, None, &missing).unwrap();
+    let out = launcher::render_error(Format::Alfred, Action::List, None, &missing).unwrap();
     check("alfred-list-error.golden", &out);
 }
 
@@ -172,8 +166,8 @@ fn json_list_status_and_login() {
         &launcher::render(
             Format::Json,
             &Report::List {
-                profiles: &profiles,
-                now: &now,
+                profiles: profiles.clone(),
+                now: now.clone(),
             },
         ),
     );
@@ -182,26 +176,22 @@ fn json_list_status_and_login() {
         &launcher::render(
             Format::Json,
             &Report::Status {
-                profile: &profiles[0],
-                now: &now,
+                profile: profiles[0].clone(),
+                reminders: String::new(),
+                now: now.clone(),
             },
         ),
     );
     let login = Report::LoggedIn {
-        profile: "work",
+        profile: "work".into(),
         expires_at: "2026-11-25T22:00:00Z".parse().unwrap(),
-        now: &now,
+        now: now.clone(),
     };
     check("json-login.golden", &launcher::render(Format::Json, &login));
-    let locked = Error::new(
-        "op_locked",
-        exit::CODE,
-        "1Password is locked: unlock it and try again",
-    )
-    .retryable();
+    let locked = Error::new(ErrorKind::OpLocked, "1Password is locked: unlock it");
     check(
         "json-error.golden",
-        &launcher::render_error(Format::Json, Command::Login, Some("work"), &locked).unwrap(),
+        &launcher::render_error(Format::Json, Action::Login, Some("work"), &locked).unwrap(),
     );
 }
 
@@ -212,8 +202,8 @@ fn text_list() {
     let out = launcher::render(
         Format::Text,
         &Report::List {
-            profiles: &profiles,
-            now: &now,
+            profiles: profiles.clone(),
+            now: now.clone(),
         },
     );
     assert_eq!(

@@ -14,11 +14,7 @@
 //! the editor's output with a second, line-by-line reading of the file written from the
 //! grammar, independently of `src/ini.rs`.
 
-/// The editor under test, where the shared checks look for it.
-mod ini {
-    pub use awsmfa::ini::*;
-}
-#[path = "../fuzz/src/invariants.rs"]
+#[path = "../../fuzz/src/invariants.rs"]
 #[allow(dead_code)]
 mod invariants;
 

@@ -1,12 +1,10 @@
 //! IAM `ListMFADevices` for `awsmfa setup`: a hand-signed request (SigV4) against moto's IAM on
 //! loopback, with signatures and policies checked, and the real binary's `setup` end to end.
 
-mod support;
-
-use awsmfa::error::exit;
+use crate::support::{Home, Moto, private_session};
+use awsmfa::error::{ErrorKind, exit};
 use awsmfa::iam;
 use awsmfa::sts::LongTermKeys;
-use support::{Home, Moto};
 
 fn keys(user: &serde_json::Value) -> LongTermKeys {
     LongTermKeys {
@@ -16,8 +14,11 @@ fn keys(user: &serde_json::Value) -> LongTermKeys {
 }
 
 fn list(moto: &Moto, keys: &LongTermKeys) -> awsmfa::error::Result<Vec<String>> {
-    let endpoint = iam::endpoint(Some(moto.url()), None, None).expect("moto's URL");
-    block_on(iam::list_mfa_devices_at(&endpoint, keys))
+    block_on(iam::list_mfa_devices(
+        Some(moto.url()),
+        keys,
+        std::time::SystemTime::now(),
+    ))
 }
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
@@ -53,7 +54,7 @@ fn with_signatures_and_policies_checked_refusals_say_what_to_do() {
     let err = list(&moto, &keys(&seed["carol"])).unwrap_err();
     assert_eq!(
         (err.kind(), err.exit_code()),
-        ("iam_access_denied", exit::AWS)
+        (ErrorKind::IamAccessDenied, exit::AWS)
     );
     assert_eq!(
         err.message(),
@@ -64,13 +65,16 @@ fn with_signatures_and_policies_checked_refusals_say_what_to_do() {
         ..alice.clone()
     };
     let err = list(&moto, &wrong_secret).unwrap_err();
-    assert_eq!(err.kind(), "sts_invalid_key");
+    assert_eq!(err.kind(), ErrorKind::StsInvalidKey);
     assert!(!err.message().contains(&alice.secret_access_key));
     let unknown = LongTermKeys {
         access_key_id: "AKIAUNKNOWNUNKNOWN00".into(),
         secret_access_key: "x".into(),
     };
-    assert_eq!(list(&moto, &unknown).unwrap_err().kind(), "sts_invalid_key");
+    assert_eq!(
+        list(&moto, &unknown).unwrap_err().kind(),
+        ErrorKind::StsInvalidKey
+    );
 }
 
 #[test]
@@ -80,20 +84,28 @@ fn an_endpoint_nobody_listens_on_is_a_retryable_network_error() {
         .local_addr()
         .unwrap()
         .port();
-    let endpoint = iam::endpoint(Some(&format!("http://127.0.0.1:{port}")), None, None).unwrap();
+    let endpoint = format!("http://127.0.0.1:{port}");
     let keys = LongTermKeys {
         access_key_id: "AKIAEXAMPLE".into(),
         secret_access_key: "x".into(),
     };
-    let err = block_on(iam::list_mfa_devices_at(&endpoint, &keys)).unwrap_err();
+    let err = block_on(iam::list_mfa_devices(
+        Some(&endpoint),
+        &keys,
+        std::time::SystemTime::now(),
+    ))
+    .unwrap_err();
     assert_eq!(
         (err.kind(), err.exit_code(), err.is_retryable()),
-        ("network", exit::NETWORK, true)
+        (ErrorKind::Network, exit::NETWORK, true)
     );
 }
 
 #[test]
 fn setup_without_a_serial_finds_the_device_through_iam_and_stores_it() {
+    if !private_session("the OS keychain") {
+        return;
+    }
     let moto = Moto::start();
     let seed = moto.seed_iam();
     let alice = keys(&seed["alice"]);

@@ -1,0 +1,43 @@
+"""The workflow and awsmfa's catalogue of error kinds (error-kinds.json, generated from
+src/error.rs by the Rust tests) agree: every kind the entry script reports itself is in the
+catalogue (or is the one the binary cannot report: that it is missing), and the retry rule
+(reopen the list when awsmfa_retryable is 1) follows the catalogue's retryable flag, which
+the real binary sets (test_info_plist checks the rule itself)."""
+
+import json
+import re
+
+from testbed import REPO, WORKFLOW
+
+# The one kind only a front end can report: awsmfa cannot say that it is missing.
+FRONT_END_KINDS = {"binary_not_found"}
+
+
+def catalogue():
+    with open(REPO / "error-kinds.json") as f:
+        return {k["kind"]: k for k in json.load(f)["kinds"]}
+
+
+def test_the_kinds_the_entry_script_reports_itself_are_catalogued_and_not_retryable():
+    script = (WORKFLOW / "awsmfa-alfred.sh").read_text()
+    kinds = re.findall(r'print_action_error "\$verb" \S+ (\w+) ', script)
+    assert kinds, "the script reports no kind of its own"
+    known = catalogue()
+    for kind in kinds:
+        assert kind in known or kind in FRONT_END_KINDS, f"{kind} is not in error-kinds.json"
+        # print_action_error always says awsmfa_retryable 0.
+        assert kind in FRONT_END_KINDS or not known[kind]["retryable"], kind
+    assert '"awsmfa_retryable":"0"' in script
+
+
+def test_awsmfa_sets_awsmfa_retryable_as_the_catalogue_says(alfred, run_script_schema):
+    from test_actions import the_run, work_item
+
+    known = catalogue()
+    for mode, kind in [("locked", "op_locked"), ("no_otp", "op_no_otp")]:
+        alfred.environment["FAKE_OP_MODE"] = mode
+        run = the_run(alfred.press(work_item(alfred)), run_script_schema)
+        assert run.variables["awsmfa_error_kind"] == kind
+        expected = "1" if known[kind]["retryable"] else "0"
+        assert run.variables["awsmfa_retryable"] == expected, kind
+
