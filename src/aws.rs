@@ -12,8 +12,22 @@
 
 use std::future::Future;
 
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient,
+    SharedHttpConnector,
+};
+use aws_smithy_runtime_api::client::orchestrator::HttpRequest;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::body::SdkBody;
+use http_body_util::Limited;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::paths::Env;
+
+/// The biggest answer read from STS or IAM; theirs are a few kilobytes. Anything bigger is
+/// not theirs (a proxy, a wrong endpoint) and would only fill memory.
+pub const ANSWER_LIMIT: usize = 1024 * 1024;
 
 /// An AWS service awsmfa calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,6 +143,67 @@ fn is_loopback(host: &str) -> bool {
         || host
             .parse::<std::net::IpAddr>()
             .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// `body` cut off with an error past [`ANSWER_LIMIT`] bytes.
+pub fn capped(body: SdkBody) -> SdkBody {
+    SdkBody::from_body_1_x(Limited::new(body, ANSWER_LIMIT))
+}
+
+/// Whether `err` (or what caused it) is an answer cut off by [`capped`].
+pub fn is_too_large(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut at = Some(err);
+    while let Some(err) = at {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        at = err.source();
+    }
+    false
+}
+
+/// An answer larger than [`ANSWER_LIMIT`].
+pub fn too_large(service: Service) -> Error {
+    Error::new(
+        ErrorKind::Network,
+        format!(
+            "the answer to the AWS {0} request was larger than {1} MiB, which no {0} answer is: something else is answering: check {2} and any proxy",
+            service.name(),
+            ANSWER_LIMIT / (1024 * 1024),
+            service.variable()
+        ),
+    )
+}
+
+/// The SDK's HTTPS client (rustls, aws-lc), every answer [`capped`].
+pub fn https_client() -> SharedHttpClient {
+    let inner = aws_smithy_http_client::Builder::new()
+        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .build_https();
+    SharedHttpClient::new(CappedClient(inner))
+}
+
+#[derive(Debug)]
+struct CappedClient(SharedHttpClient);
+
+impl HttpClient for CappedClient {
+    fn http_connector(
+        &self,
+        settings: &HttpConnectorSettings,
+        components: &RuntimeComponents,
+    ) -> SharedHttpConnector {
+        SharedHttpConnector::new(CappedConnector(self.0.http_connector(settings, components)))
+    }
+}
+
+#[derive(Debug)]
+struct CappedConnector(SharedHttpConnector);
+
+impl HttpConnector for CappedConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let answer = self.0.call(request);
+        HttpConnectorFuture::new(async move { Ok(answer.await?.map(capped)) })
+    }
 }
 
 /// Runs `future` to completion on a runtime of its own (one per command: the calls are few).

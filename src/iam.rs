@@ -148,10 +148,16 @@ async fn send(request: http::Request<String>) -> Result<(u16, String)> {
         .await
         .map_err(|err| connection_error(&err))?;
     let status = response.status().as_u16();
-    let body = ByteStream::new(response.into_body())
+    let body = ByteStream::new(aws::capped(response.into_body()))
         .collect()
         .await
-        .map_err(|_| aws::unreachable(Service::Iam))?
+        .map_err(|err| {
+            if aws::is_too_large(&err) {
+                aws::too_large(Service::Iam)
+            } else {
+                aws::unreachable(Service::Iam)
+            }
+        })?
         .into_bytes();
     Ok((status, String::from_utf8_lossy(&body).into_owned()))
 }

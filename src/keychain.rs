@@ -1,13 +1,16 @@
 //! The MFA serial in the OS keychain: macOS Keychain, the Secret Service (e.g. GNOME
 //! Keyring) elsewhere, both through the `keyring` crate. Service `awsmfa`, account = profile.
 
+use std::sync::mpsc;
+use std::time::Duration;
+
 use crate::error::{Error, ErrorKind, Result};
 
 /// The keychain service name every entry is stored under.
 pub const SERVICE: &str = "awsmfa";
 
 /// Where MFA serials are kept, per profile.
-pub trait SerialStore {
+pub trait SerialStore: Sync {
     /// The serial stored for `profile`, `None` when there is none.
     fn get(&self, profile: &str) -> Result<Option<String>>;
     /// Stores `serial` for `profile`, replacing an earlier one.
@@ -49,32 +52,75 @@ fn keychain_error(action: &str, profile: &str, err: &keyring::Error) -> Error {
     )
 }
 
+/// How long a keychain call may take. A Secret Service that never answers, or a macOS
+/// Keychain permission prompt nobody sees, would otherwise hang `login` without a word.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs one keychain call on a thread of its own, giving up after [`TIMEOUT`] (the thread is
+/// left to the process's end: a stuck call cannot be cancelled).
+fn bounded<T: Send + 'static>(
+    action: &'static str,
+    profile: &str,
+    call: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    let (tell, answer) = mpsc::channel();
+    let started = std::thread::Builder::new()
+        .name("keychain".into())
+        .spawn(move || {
+            let _ = tell.send(call());
+        });
+    if started.is_err() {
+        return Err(Error::new(
+            ErrorKind::Internal,
+            "cannot start a thread for the keychain: try again",
+        ));
+    }
+    answer.recv_timeout(TIMEOUT).unwrap_or_else(|_| {
+        Err(Error::new(
+            ErrorKind::KeychainTimeout,
+            format!(
+                "the keychain did not answer within {} s when asked to {action} the MFA serial of {profile} (it may be waiting for you to allow access, or its service is stuck): answer its prompt or unlock it, or put mfa_serial = ARN in [profile {profile}] of ~/.aws/config",
+                TIMEOUT.as_secs()
+            ),
+        ))
+    })
+}
+
 impl SerialStore for OsKeychain {
     fn get(&self, profile: &str) -> Result<Option<String>> {
-        let entry = keyring::Entry::new(SERVICE, profile)
-            .map_err(|e| keychain_error("read", profile, &e))?;
-        match entry.get_password() {
-            Ok(serial) => Ok(Some(serial)),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(err) => Err(keychain_error("read", profile, &err)),
-        }
+        let name = profile.to_string();
+        bounded("read", profile, move || {
+            let entry = keyring::Entry::new(SERVICE, &name)
+                .map_err(|e| keychain_error("read", &name, &e))?;
+            match entry.get_password() {
+                Ok(serial) => Ok(Some(serial)),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(err) => Err(keychain_error("read", &name, &err)),
+            }
+        })
     }
 
     fn set(&self, profile: &str, serial: &str) -> Result<()> {
-        let entry = keyring::Entry::new(SERVICE, profile)
-            .map_err(|e| keychain_error("store", profile, &e))?;
-        entry
-            .set_password(serial)
-            .map_err(|e| keychain_error("store", profile, &e))
+        let (name, serial) = (profile.to_string(), serial.to_string());
+        bounded("store", profile, move || {
+            let entry = keyring::Entry::new(SERVICE, &name)
+                .map_err(|e| keychain_error("store", &name, &e))?;
+            entry
+                .set_password(&serial)
+                .map_err(|e| keychain_error("store", &name, &e))
+        })
     }
 
     fn delete(&self, profile: &str) -> Result<()> {
-        let entry = keyring::Entry::new(SERVICE, profile)
-            .map_err(|e| keychain_error("remove", profile, &e))?;
-        match entry.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(err) => Err(keychain_error("remove", profile, &err)),
-        }
+        let name = profile.to_string();
+        bounded("remove", profile, move || {
+            let entry = keyring::Entry::new(SERVICE, &name)
+                .map_err(|e| keychain_error("remove", &name, &e))?;
+            match entry.delete_credential() {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(err) => Err(keychain_error("remove", &name, &err)),
+            }
+        })
     }
 }
 
@@ -95,6 +141,17 @@ pub fn is_valid_serial(serial: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_keychain_that_cannot_be_set_up_gets_the_friendly_message() {
+        let err = keychain_error("read", "work", &keyring::Error::NoDefaultStore);
+        assert_eq!(err.kind(), ErrorKind::Keychain);
+        assert_eq!(
+            err.message(),
+            "cannot read the MFA serial of work in the keychain (the keychain is locked or not reachable: unlock it (on Linux, start a Secret Service such as gnome-keyring)); or put mfa_serial = ARN in [profile work] of ~/.aws/config"
+        );
+        assert!(!err.message().contains("No default store"));
+    }
 
     #[test]
     fn serial_shapes() {

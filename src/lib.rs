@@ -17,7 +17,9 @@ pub mod display;
 pub mod duration;
 pub mod error;
 pub mod expiry;
+pub mod files;
 pub mod fuzzy;
+pub mod hardening;
 pub mod iam;
 pub mod ini;
 pub mod keychain;
@@ -28,6 +30,7 @@ pub mod paths;
 pub mod profiles;
 pub mod quote;
 pub mod reminders;
+pub mod state_dir;
 pub mod store;
 pub mod sts;
 

@@ -13,6 +13,7 @@ use awsmfa::keychain::OsKeychain;
 use awsmfa::paths::Env;
 
 fn main() {
+    awsmfa::hardening::no_core_dumps();
     let cli = Cli::parse();
     let env = Env::from_process();
     let clock = SystemClock::new(env.tz.as_deref());

@@ -1,22 +1,28 @@
-//! Safe in-place edits of the person's AWS files.
+//! Reading the person's AWS files, and safe in-place edits of them.
 //!
 //! An edit takes an exclusive lock on the file's folder, re-reads the file under it (so a
 //! change another process made meanwhile is kept), computes the new text, writes it to a new
-//! temporary file in the same folder, fsyncs
-//! it, checks that the file still holds what was read (a program that ignores the lock may
-//! have written it meanwhile: then nothing is written and the edit fails), renames the
-//! temporary file over the file and fsyncs the folder. A symlinked file is edited at its
-//! target. The file is always left owner-only (0600). On any error before the rename the file is untouched and the temporary file is
-//! removed; a temporary file left by a killed process is never read and is swept up by the
-//! next edit.
+//! temporary file in the same folder with the old file's owner, group and extended
+//! attributes (ACLs included), fsyncs it, checks that the file still holds what was read (a
+//! program that ignores the lock may have written it meanwhile: then nothing is written and
+//! the edit fails), renames the temporary file over the file and fsyncs the folder. A
+//! symlinked file is edited at its target. A file with more than one hard link is refused:
+//! the rename would leave the other links with the old contents. The file is always left
+//! owner-only (0600). On any error before the rename the file is untouched and the
+//! temporary file is removed; a temporary file left by a killed process is never read and is
+//! swept up by the next edit. Only regular files are read (a named pipe would hang `list`).
 
 use std::fs::{self, File, OpenOptions};
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::files::{self, OpenError};
 use crate::paths::{self, Env};
+
+/// The biggest AWS file awsmfa reads: far beyond any real one (a 50 MB file is read).
+const LIMIT: u64 = 256 * 1024 * 1024;
 
 /// Marks awsmfa's temporary files: `.credentials.awsmfa-<pid>-<n>.tmp`.
 const TMP_MARK: &str = ".awsmfa-";
@@ -38,33 +44,41 @@ fn resolve(path: &Path) -> Result<PathBuf, std::io::Error> {
     }
 }
 
-/// Reads a file that may not exist; `None` when it does not.
+/// Reads an AWS file that may not exist; `None` when it does not. A link is followed; only a
+/// regular file is read.
 pub fn read_optional(env: &Env, path: &Path) -> Result<Option<String>> {
-    // Reading a named pipe waits for a writer for ever: `list` would hang every keystroke.
-    if let Ok(meta) = std::fs::metadata(path)
-        && std::os::unix::fs::FileTypeExt::is_fifo(&meta.file_type())
-    {
-        return Err(Error::new(
-            ErrorKind::ConfigInvalid,
-            format!(
-                "{} is not a regular file (it is a named pipe): replace it with a text file",
-                paths::display(env, path)
-            ),
-        ));
-    }
-    match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-            Error::new(
+    let shown = paths::display(env, path);
+    let mut file = match files::open_regular(path, true) {
+        Ok(file) => file,
+        Err(OpenError::Missing) => return Ok(None),
+        Err(OpenError::NotRegular("a folder")) => {
+            return Err(Error::new(
+                ErrorKind::Io,
+                format!("cannot read {shown}: is a folder, not a file: move it away"),
+            ));
+        }
+        // Reading a named pipe waits for a writer for ever: `list` would hang every keystroke.
+        Err(OpenError::NotRegular(what)) => {
+            return Err(Error::new(
                 ErrorKind::ConfigInvalid,
                 format!(
-                    "{} is not UTF-8 text: save it as UTF-8 (it may be in another encoding or damaged)",
-                    paths::display(env, path)
+                    "{shown} is not a regular file (it is {what}): replace it with a text file"
                 ),
-            )
-        }),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(Error::io(format!("cannot read {}", paths::display(env, path)), &err)),
-    }
+            ));
+        }
+        Err(OpenError::Link) => unreachable!("links are followed here"),
+        Err(OpenError::Io(err)) => return Err(Error::io(format!("cannot read {shown}"), &err)),
+    };
+    let bytes = files::read_limited(&mut file, LIMIT)
+        .map_err(|e| Error::io(format!("cannot read {shown}"), &e))?;
+    String::from_utf8(bytes).map(Some).map_err(|_| {
+        Error::new(
+            ErrorKind::ConfigInvalid,
+            format!(
+                "{shown} is not UTF-8 text: save it as UTF-8 (it may be in another encoding or damaged)"
+            ),
+        )
+    })
 }
 
 /// Holds the folder lock for the duration of an edit.
@@ -99,11 +113,7 @@ where
         .unwrap_or(Path::new("."))
         .to_path_buf();
     if !dir.exists() {
-        fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(&dir)
-            .map_err(|e| Error::io(format!("cannot create {}", paths::display(env, &dir)), &e))?;
+        crate::state_dir::create_dirs(env, &dir)?;
     }
     if target.is_dir() {
         return Err(Error::new(
@@ -116,18 +126,30 @@ where
     sweep_stale_temporaries(&dir, &target);
 
     let old = read_optional(env, &target)?;
+    let old_meta = fs::metadata(&target).ok();
     // Owner-only, always: a group- or world-readable mode is tightened, never kept.
-    let mode = match fs::metadata(&target) {
+    let mode = match &old_meta {
         // Writing a new file and renaming it would go around a read-only mode (and root
         // ignores it anyway): a file its owner made read-only is left alone.
-        Ok(meta) if meta.permissions().mode() & 0o200 == 0 => {
+        Some(meta) if meta.permissions().mode() & 0o200 == 0 => {
             return Err(Error::new(
                 ErrorKind::Io,
                 format!("{shown} is read-only: make it writable (chmod u+w {shown}) and try again"),
             ));
         }
-        Ok(meta) => (meta.permissions().mode() & 0o700) | 0o600,
-        Err(_) => 0o600,
+        // The rename gives the file a new inode: every other hard link would keep the old
+        // contents, silently. Writing in place instead would lose the file to a crash.
+        Some(meta) if meta.nlink() > 1 => {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!(
+                    "{shown} has {} hard links: awsmfa replaces the file when it writes it, which would leave the other links with the old contents: make the other links symbolic links (ln -sf {shown} LINK), which awsmfa follows",
+                    meta.nlink()
+                ),
+            ));
+        }
+        Some(meta) => (meta.permissions().mode() & 0o700) | 0o600,
+        None => 0o600,
     };
     let Some(new) = edit(old.as_deref())? else {
         return Ok(false);
@@ -136,15 +158,23 @@ where
         return Ok(false);
     }
     let tmp = temporary_path(&target);
-    let written = write_new(&tmp, new.as_bytes(), mode)
-        .and_then(|()| still_holds(&target, old.as_deref()))
-        .and_then(|same| {
-            if same {
-                fs::rename(&tmp, &target).map(|()| true)
-            } else {
-                Ok(false)
-            }
-        });
+    let written = write_new(
+        env,
+        &tmp,
+        new.as_bytes(),
+        mode,
+        &target,
+        old_meta.as_ref(),
+        &dir,
+    )
+    .and_then(|()| still_holds(&target, old.as_deref()))
+    .and_then(|same| {
+        if same {
+            fs::rename(&tmp, &target).map(|()| true)
+        } else {
+            Ok(false)
+        }
+    });
     match written {
         Ok(true) => {}
         Ok(false) => {
@@ -209,7 +239,17 @@ fn temporary_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}{TMP_MARK}{}-{n}.tmp", std::process::id()))
 }
 
-fn write_new(tmp: &Path, bytes: &[u8], mode: u32) -> Result<(), std::io::Error> {
+/// Writes the new version to `tmp`, with what the file it replaces had: owner and group
+/// (root editing a person's file leaves it theirs), extended attributes and ACLs.
+fn write_new(
+    env: &Env,
+    tmp: &Path,
+    bytes: &[u8],
+    mode: u32,
+    target: &Path,
+    old: Option<&fs::Metadata>,
+    dir: &Path,
+) -> Result<(), std::io::Error> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -218,6 +258,23 @@ fn write_new(tmp: &Path, bytes: &[u8], mode: u32) -> Result<(), std::io::Error> 
     file.write_all(bytes)?;
     // Set explicitly: the umask must not decide the mode of a file holding keys.
     file.set_permissions(fs::Permissions::from_mode(mode))?;
+    match old {
+        Some(meta) => {
+            files::keep_owner(&file, meta)?;
+            match files::copy_attributes(target, tmp) {
+                Ok(failed) if failed.is_empty() => {}
+                Ok(failed) => crate::log::debug(
+                    env,
+                    &format!(
+                        "extended attributes not kept (not allowed): {}",
+                        failed.join(", ")
+                    ),
+                ),
+                Err(err) => crate::log::debug(env, &format!("extended attributes not kept: {err}")),
+            }
+        }
+        None => files::owner_from_parent(tmp, dir)?,
+    }
     file.sync_all()
 }
 

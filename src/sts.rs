@@ -111,7 +111,8 @@ pub fn client(
             "awsmfa-source-profile",
         ))
         .timeout_config(timeouts)
-        .retry_config(RetryConfig::standard().with_max_attempts(2));
+        .retry_config(RetryConfig::standard().with_max_attempts(2))
+        .http_client(aws::https_client());
     if let Some(url) = endpoint {
         config = config.endpoint_url(url);
     }
@@ -154,12 +155,23 @@ pub async fn exchange(client: &aws_sdk_sts::Client, request: &Request) -> Result
     })?;
     let expiration = Timestamp::from_second(credentials.expiration().secs())
         .map_err(|_| Error::new(ErrorKind::Internal, "AWS STS sent an impossible expiry"))?;
-    Ok(Session {
-        access_key_id: credentials.access_key_id().to_string(),
-        secret_access_key: credentials.secret_access_key().to_string(),
-        session_token: credentials.session_token().to_string(),
+    let session = Session {
+        access_key_id: credentials.access_key_id().trim().to_string(),
+        secret_access_key: credentials.secret_access_key().trim().to_string(),
+        session_token: credentials.session_token().trim().to_string(),
         expiration,
-    })
+    };
+    // Keys no AWS tool could use: never written over a working section.
+    if session.access_key_id.is_empty()
+        || session.secret_access_key.is_empty()
+        || session.session_token.is_empty()
+    {
+        return Err(Error::new(
+            ErrorKind::Internal,
+            "AWS STS answered with empty session keys, which no AWS tool could use, so nothing was written: check AWS_ENDPOINT_URL_STS and any proxy, and try again",
+        ));
+    }
+    Ok(session)
 }
 
 /// A role session name from a profile name: only the characters AWS allows, at most 64.
@@ -182,6 +194,9 @@ where
     E: ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
+    if std::error::Error::source(err).is_some_and(aws::is_too_large) {
+        return aws::too_large(Service::Sts);
+    }
     match err {
         SdkError::ServiceError(_) => classify(err.code(), err.message()),
         SdkError::TimeoutError(_) => aws::timed_out(Service::Sts),

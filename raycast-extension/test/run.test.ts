@@ -5,7 +5,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listProfiles, login, logout, runAwsmfa } from "../src/lib/awsmfa";
+import { listProfiles, login, logout, runAwsmfa, TIMEOUTS_MS } from "../src/lib/awsmfa";
 import { AwsmfaError, BinaryNotFoundError } from "../src/lib/errors";
 
 let root: string;
@@ -169,5 +169,13 @@ describe("failures", () => {
     const failure = await listProfiles({ binary: path }).catch((e) => e);
     expect(failure).toBeInstanceOf(BinaryNotFoundError);
     expect(failure.message).toContain("EACCES");
+  });
+});
+
+describe("timeouts", () => {
+  it("give a login at least awsmfa's own worst case", () => {
+    // The next code window (31 s), the keychain (10 s), 1Password's prompt (90 s), STS (20 s):
+    // the bounds awsmfa itself keeps (src/otp/window.rs, src/keychain.rs, src/otp/mod.rs, src/sts.rs).
+    expect(TIMEOUTS_MS.login).toBeGreaterThanOrEqual((31 + 10 + 90 + 20) * 1000);
   });
 });

@@ -52,25 +52,45 @@ fn login(ctx: &Context<'_>, args: Login) -> Result<Timestamp> {
     let serial = serial(ctx, &profile)?;
     let source = otp::source_for(&profile, args.code, &ctx.env)?;
 
-    let windows = window::Windows::open(&ctx.env)?;
-    let mut now_unix = ctx.clock.now().as_second();
-    if source.is_time_based() {
-        let wait = window::wait_seconds(windows.last(&serial), now_unix);
-        if wait > 0 {
-            ctx.progress.step(&format!(
-                "Waiting {wait} s for the next code (AWS rejects a reused one)…"
-            ));
-            ctx.clock.sleep(Duration::from_secs(wait as u64));
-            now_unix = ctx.clock.now().as_second();
+    // A time-based code: claim this window for it (under a lock shared with every other
+    // login), waiting for the next one when a code of this window was already sent.
+    let claimed = if source.is_time_based() {
+        let windows = window::Windows::open(&ctx.env)?;
+        let mut claim = None;
+        // One wait at the most: a login that finds the next window taken too goes ahead.
+        for _ in 0..2 {
+            match windows.claim(&serial, ctx.clock.now().as_second())? {
+                claimed @ window::Claim::Claimed { .. } => {
+                    claim = Some(claimed);
+                    break;
+                }
+                window::Claim::Wait(wait) => {
+                    ctx.progress.step(&format!(
+                        "Waiting {wait} s for the next code (AWS rejects a reused one)…"
+                    ));
+                    ctx.clock.sleep(Duration::from_secs(wait.unsigned_abs()));
+                }
+            }
         }
-    }
+        claim.map(|claim| (windows, claim))
+    } else {
+        None
+    };
     ctx.progress.step(source.progress());
-    let code = source.fetch().map_err(|e| e.for_profile(name))?;
+    let code = match source.fetch() {
+        Ok(code) => code,
+        Err(err) => {
+            if let Some((windows, claim)) = &claimed {
+                let _ = windows.release(&serial, *claim);
+            }
+            return Err(err.for_profile(name));
+        }
+    };
+    if let Some((windows, _)) = &claimed {
+        windows.advance(&serial, window::window_of(ctx.clock.now().as_second()))?;
+    }
 
     ctx.progress.step("Calling AWS STS…");
-    if source.is_time_based() {
-        windows.record(&ctx.env, &serial, window::window_of(now_unix));
-    }
     let request = sts::Request {
         serial,
         code,
@@ -154,6 +174,12 @@ fn serial(ctx: &Context<'_>, profile: &Profile) -> Result<String> {
         (Ok(Some(serial)), _) => serial,
         (Ok(None), Some(serial)) => serial.clone(),
         (Err(err), Some(serial)) => {
+            if err.kind() == ErrorKind::KeychainTimeout {
+                ctx.progress.step(&format!(
+                    "The keychain did not answer within {} s: using mfa_serial from ~/.aws/config…",
+                    crate::keychain::TIMEOUT.as_secs()
+                ));
+            }
             crate::log::debug(
                 &ctx.env,
                 &format!("keychain unavailable, using mfa_serial: {err}"),

@@ -61,8 +61,27 @@ fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
         ));
     }
 
-    // The keychain first: if it fails, the config file has not been touched.
+    // The keychain first: if it fails, the config file has not been touched. If the config
+    // write fails after it, the keychain gets back what it held, so a failed setup leaves
+    // nothing behind.
+    let previous = ctx.keychain.get(name).ok().flatten();
     ctx.keychain.set(name, &serial)?;
+    let restore = |err: Error| -> Error {
+        let restored = match &previous {
+            Some(old) => ctx.keychain.set(name, old),
+            None => ctx.keychain.delete(name),
+        };
+        match restored {
+            Ok(()) => err,
+            Err(_) => Error::new(
+                err.kind(),
+                format!(
+                    "{}; the MFA serial {serial} stays stored in the keychain",
+                    err.message()
+                ),
+            ),
+        }
+    };
     let mut done = vec![format!("MFA serial {serial} stored in the keychain")];
     if let Some(item) = &options.op_item {
         let mut values = vec![("awsmfa_op_item", item.as_str())];
@@ -89,7 +108,8 @@ fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
                         format!("cannot write [{section}]: {}", e.problem),
                     )
                 })
-        })?;
+        })
+        .map_err(restore)?;
         let mut line = format!("1Password item \"{item}\"");
         if let Some(vault) = &options.op_vault {
             line.push_str(&format!(" in vault \"{vault}\""));

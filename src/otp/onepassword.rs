@@ -48,20 +48,18 @@ impl OnePassword {
         self.run(Command::new(op), timeout)
     }
 
-    /// The argv passed to op, for docs/debug log (contains no secret).
+    /// The argv passed to op, for docs/debug log (contains no secret). The flags come first
+    /// and the item last, after `--`, so that an item whose name starts with `-` stays an
+    /// item (op's Cobra parser takes `--` as the end of the flags).
     pub fn args(&self) -> Vec<String> {
-        let mut args = vec![
-            "item".to_owned(),
-            "get".to_owned(),
-            self.item.clone(),
-            "--otp".to_owned(),
-        ];
+        let mut args = vec!["item".to_owned(), "get".to_owned(), "--otp".to_owned()];
         if let Some(vault) = &self.vault {
             args.extend(["--vault".to_owned(), vault.clone()]);
         }
         if let Some(account) = &self.account {
             args.extend(["--account".to_owned(), account.clone()]);
         }
+        args.extend(["--".to_owned(), self.item.clone()]);
         args
     }
 
@@ -95,7 +93,30 @@ fn find_op_in(
     path_var: Option<&OsStr>,
     known: &[&Path],
 ) -> Result<PathBuf, OpError> {
+    let on_path = |name: &Path| -> Vec<PathBuf> {
+        path_var
+            .into_iter()
+            .flat_map(std::env::split_paths)
+            .filter(|dir| dir.is_absolute())
+            .map(|dir| dir.join(name))
+            .collect()
+    };
     if let Some(path) = override_path {
+        // A bare name is a command to look up, as a shell would (on PATH only); any other
+        // relative path would depend on the folder awsmfa happens to run in.
+        if !path.is_absolute() && path.components().count() == 1 {
+            return on_path(path)
+                .into_iter()
+                .find(|candidate| is_executable(candidate))
+                .ok_or_else(|| OpError::NotExecutable {
+                    path: path.to_path_buf(),
+                });
+        }
+        if !path.is_absolute() {
+            return Err(OpError::RelativePath {
+                path: path.to_path_buf(),
+            });
+        }
         return if is_executable(path) {
             Ok(path.to_path_buf())
         } else {
@@ -104,12 +125,8 @@ fn find_op_in(
             })
         };
     }
-    let on_path = path_var
+    on_path(Path::new("op"))
         .into_iter()
-        .flat_map(std::env::split_paths)
-        .filter(|dir| dir.is_absolute())
-        .map(|dir| dir.join("op"));
-    on_path
         .chain(known.iter().map(|path| path.to_path_buf()))
         .find(|candidate| is_executable(candidate))
         .ok_or(OpError::NotInstalled)
@@ -227,6 +244,11 @@ pub enum OpError {
         /// The path `AWSMFA_OP` gave.
         path: PathBuf,
     },
+    /// `AWSMFA_OP` is a relative path (not a bare command name).
+    RelativePath {
+        /// The path `AWSMFA_OP` gave.
+        path: PathBuf,
+    },
     /// `op` was found but could not be started.
     CannotRun {
         /// The op that was tried.
@@ -293,7 +315,9 @@ impl OpError {
     /// unanswered prompt are retryable: everything else needs a change first.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            OpError::NotInstalled | OpError::NotExecutable { .. } => ErrorKind::OpNotInstalled,
+            OpError::NotInstalled
+            | OpError::NotExecutable { .. }
+            | OpError::RelativePath { .. } => ErrorKind::OpNotInstalled,
             OpError::NotSignedIn { .. }
             | OpError::UnknownAccount { .. }
             | OpError::AppUnreachable { .. } => ErrorKind::OpNotSignedIn,
@@ -322,6 +346,12 @@ impl OpError {
             OpError::NotExecutable { path } => format!(
                 "AWSMFA_OP is set to {}, which is not an executable file: point it at the \
                  1Password CLI (op), or unset it to use the op on PATH",
+                path.display()
+            ),
+            OpError::RelativePath { path } => format!(
+                "AWSMFA_OP is set to {}, a relative path, which would depend on the folder \
+                 awsmfa runs in: set it to the absolute path of op (for example \
+                 /opt/homebrew/bin/op), or unset it to use the op on PATH",
                 path.display()
             ),
             OpError::CannotRun { path, reason } => format!(

@@ -34,9 +34,12 @@ pub enum RunError {
     Timeout,
 }
 
-/// Runs `command` with stdin closed, killing it after `timeout`.
+/// Runs `command` with stdin closed, killing it after `timeout`, and with it every process
+/// it started (it runs in a process group of its own).
 pub fn run(command: &mut Command, timeout: Duration) -> Result<Output, RunError> {
+    use std::os::unix::process::CommandExt;
     let mut child = command
+        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -45,7 +48,9 @@ pub fn run(command: &mut Command, timeout: Duration) -> Result<Output, RunError>
     let stdout = Collector::start(child.stdout.take());
     let stderr = Collector::start(child.stderr.take());
     let Some(status) = wait_until(&mut child, Instant::now() + timeout) else {
-        // Nobody answered (a 1Password prompt, a hung command): stop it so it does not linger.
+        // Nobody answered (a 1Password prompt, a hung command): stop it, and whatever it
+        // started, so that nothing lingers.
+        kill_group(&child);
         let _ = child.kill();
         let _ = child.wait();
         return Err(RunError::Timeout);
@@ -56,6 +61,16 @@ pub fn run(command: &mut Command, timeout: Duration) -> Result<Output, RunError>
         stdout: stdout.finish(drain_until),
         stderr: stderr.finish(drain_until),
     })
+}
+
+/// Sends SIGKILL to the process group `child` leads.
+fn kill_group(child: &Child) {
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: kill has no memory effects; a group that is gone already is ESRCH.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
 }
 
 /// Waits for `child` to exit, until `deadline`. None if it is still running then.
@@ -141,6 +156,36 @@ mod tests {
         let result = sh("sleep 30", Duration::from_millis(200));
         assert!(matches!(result, Err(RunError::Timeout)));
         assert!(started.elapsed() < Duration::from_secs(20));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_timed_out_child_is_stopped_with_everything_it_started() {
+        let marker = format!("AWSMFA_PROCESS_TEST={}", std::process::id());
+        let (name, value) = marker.split_once('=').unwrap();
+        let result = run(
+            Command::new("/bin/sh")
+                .args(["-c", "sleep 300 & sleep 300"])
+                .env(name, value),
+            Duration::from_millis(300),
+        );
+        assert!(matches!(result, Err(RunError::Timeout)));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let left = std::fs::read_dir("/proc")
+                .unwrap()
+                .filter_map(|entry| std::fs::read(entry.ok()?.path().join("environ")).ok())
+                .filter(|environ| environ.split(|b| *b == 0).any(|v| v == marker.as_bytes()))
+                .count();
+            if left == 0 {
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{left} processes it started still run"
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
     }
 
     #[test]

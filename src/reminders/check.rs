@@ -45,7 +45,7 @@ pub struct Plan {
 pub fn plan(env: &Env, now: Timestamp) -> Result<Plan> {
     let files = AwsFiles::load(env)?;
     let profiles = files.session_profiles(now);
-    let state = State::load(env);
+    let state = State::load(env)?;
     let settings = Settings::load(env, state.off, &files, &profiles);
     let upcoming = due::upcoming(&profiles, &state, now, &settings);
     let next = upcoming.iter().map(|r| r.due_at).min();
@@ -58,12 +58,26 @@ pub fn plan(env: &Env, now: Timestamp) -> Result<Plan> {
     })
 }
 
-/// One run of `notify-due`: posts what is due at `clock.now` and records it.
+/// Marks `reminder` as posted at `now` (or, with `None`, as not posted).
+fn mark(state: &mut State, reminder: &Reminder, at: Option<Timestamp>) {
+    let session = state.session_mut(&reminder.profile, reminder.expires_at);
+    match reminder.kind {
+        Kind::Early => session.early_posted_at = at,
+        Kind::Expired => session.expired_posted_at = at,
+    }
+}
+
+/// One run of `notify-due`: posts what is due at `clock.at`, recorded first.
 ///
 /// The decision is made twice: once without a lock (the usual "nothing due" costs no write),
-/// then again under the state file's lock with the files re-read, so that two runs at the
-/// same moment (the timer and a person typing `awsmfa notify-due`) never post the same
-/// reminder twice, and a session a login replaced a moment ago gets nothing.
+/// then again under the state file's lock with the files re-read, where each due reminder is
+/// recorded as posted before anything is posted, so that two runs at the same moment (the
+/// timer and a person typing `awsmfa notify-due`) never post the same reminder twice, a
+/// session a login replaced a moment ago gets nothing, and a reminder that could not be
+/// recorded (a read-only or full state folder) is not posted at all, rather than again every
+/// minute. The notifications are posted after the lock is let go: a notification service
+/// that does not answer must not hold up every login waiting for that lock. A post that fails
+/// is recorded as not posted again, to be tried on the next run.
 pub fn run_once(env: &Env, clock: &Now, notifier: &dyn notify::Notifier) -> Result<Run> {
     let now = clock.at;
     let first = plan(env, now)?;
@@ -79,62 +93,87 @@ pub fn run_once(env: &Env, clock: &Now, notifier: &dyn notify::Notifier) -> Resu
             ..Run::default()
         });
     }
-    State::edit(env, |state| -> Result<Run> {
+    let (claimed, off) = State::edit(env, |state| -> Result<_> {
         let files = AwsFiles::load(env)?;
         let profiles = files.session_profiles(now);
         let settings = Settings::load(env, state.off, &files, &profiles);
-        let mut run = Run::default();
         if !settings.enabled {
-            run.off = Some(settings.switch_origin);
-            return Ok(run);
+            return Ok((Vec::new(), Some(settings.switch_origin)));
         }
-        for reminder in due::due(&profiles, state, now, &settings) {
-            let notification = notify::Notification {
-                title: reminder.title(now),
-                body: reminder.body(clock, notifier.launchers()),
-                replaces: reminder.replaces,
-            };
-            match notifier.post(&notification) {
-                Ok(id) => {
-                    let session = state.session_mut(&reminder.profile, reminder.expires_at);
-                    match reminder.kind {
-                        Kind::Early => {
-                            session.early_posted_at = Some(now);
-                            session.notification_id = id;
-                        }
-                        Kind::Expired => session.expired_posted_at = Some(now),
-                    }
-                    state.last_failure = None;
-                    log::debug(env, &format!("posted: {}", notification.title));
-                    run.posted.push((reminder, notification.title));
-                }
-                Err(err) => {
-                    log::debug(
-                        env,
-                        &format!(
-                            "could not post the reminder for {}: {}",
-                            reminder.profile, err.message
-                        ),
-                    );
-                    let same = state
-                        .last_failure
-                        .as_ref()
-                        .is_some_and(|f| f.profile == reminder.profile && f.message == err.message);
-                    if !same {
-                        state.last_failure = Some(state::Failure {
-                            at: now,
-                            profile: reminder.profile.clone(),
-                            message: err.message.clone(),
-                        });
-                    }
-                    run.failed.push((reminder, err));
-                }
-            }
+        let due = due::due(&profiles, state, now, &settings);
+        for reminder in &due {
+            mark(state, reminder, Some(now));
         }
         state.prune(now, settings.late_limit_seconds);
-        run.next = due::next_due(&profiles, state, now, &settings);
-        Ok(run)
-    })?
+        Ok((due, None))
+    })??;
+    if let Some(origin) = off {
+        return Ok(Run {
+            off: Some(origin),
+            ..Run::default()
+        });
+    }
+
+    let mut run = Run::default();
+    let mut ids = Vec::new();
+    for reminder in claimed {
+        let notification = notify::Notification {
+            title: reminder.title(now),
+            body: reminder.body(clock, notifier.launchers()),
+            replaces: reminder.replaces,
+        };
+        match notifier.post(&notification) {
+            Ok(id) => {
+                log::debug(env, &format!("posted: {}", notification.title));
+                ids.push((reminder.clone(), id));
+                run.posted.push((reminder, notification.title));
+            }
+            Err(err) => {
+                log::debug(
+                    env,
+                    &format!(
+                        "could not post the reminder for {}: {}",
+                        reminder.profile, err.message
+                    ),
+                );
+                run.failed.push((reminder, err));
+            }
+        }
+    }
+
+    let recorded = State::edit(env, |state| {
+        for (reminder, id) in &ids {
+            if reminder.kind == Kind::Early {
+                state
+                    .session_mut(&reminder.profile, reminder.expires_at)
+                    .notification_id = *id;
+            }
+        }
+        if !ids.is_empty() {
+            state.last_failure = None;
+        }
+        for (reminder, err) in &run.failed {
+            // Not posted after all: tried again on the next run.
+            mark(state, reminder, None);
+            let same = state
+                .last_failure
+                .as_ref()
+                .is_some_and(|f| f.profile == reminder.profile && f.message == err.message);
+            if !same {
+                state.last_failure = Some(state::Failure {
+                    at: now,
+                    profile: reminder.profile.clone(),
+                    message: err.message.clone(),
+                });
+            }
+        }
+    });
+    if let Err(err) = recorded {
+        // What was posted stays recorded as posted: nothing is posted twice.
+        log::debug(env, &format!("could not record what was posted: {err}"));
+    }
+    run.next = plan(env, now).ok().and_then(|plan| plan.next);
+    Ok(run)
 }
 
 #[cfg(test)]
@@ -220,7 +259,11 @@ mod tests {
         assert!(run.posted.is_empty());
         assert_eq!(run.next, Some("2026-11-25T18:32:00Z".parse().unwrap()));
         assert!(
-            !State::path(&m.env).unwrap().exists(),
+            !m.env
+                .cache_dir()
+                .unwrap()
+                .join(crate::reminders::state::FILE_NAME)
+                .exists(),
             "nothing due writes nothing"
         );
 
@@ -247,13 +290,13 @@ mod tests {
         };
         let run = m.run("2026-11-25T18:35:00Z", &broken);
         assert_eq!(run.failed.len(), 1);
-        let failure = State::load(&m.env).last_failure.unwrap();
+        let failure = State::load(&m.env).unwrap().last_failure.unwrap();
         assert_eq!(failure.profile, "work");
         assert_eq!(failure.message, "no notification service");
 
         let desk = Recorder::default();
         assert_eq!(m.run("2026-11-25T18:36:00Z", &desk).posted.len(), 1);
-        assert_eq!(State::load(&m.env).last_failure, None);
+        assert_eq!(State::load(&m.env).unwrap().last_failure, None);
     }
 
     #[test]
@@ -273,5 +316,77 @@ mod tests {
         let run = m.run("2026-11-25T18:42:00Z", &desk);
         assert_eq!(run.off, Some(SwitchOrigin::Stored));
         assert!(desk.shown.borrow().is_empty());
+    }
+
+    /// A notification service that, while it is asked to post, checks whether the state
+    /// folder's lock is free: another process (a login) must be able to take it meanwhile.
+    struct LockProbe {
+        env: Env,
+        lock_was_free: RefCell<Vec<bool>>,
+    }
+
+    impl Notifier for LockProbe {
+        fn post(&self, _: &Notification) -> std::result::Result<Option<u32>, PostError> {
+            let dir = self.env.cache_dir().unwrap();
+            let (tell, answer) = std::sync::mpsc::channel();
+            // Another open file description, as another process would have.
+            std::thread::spawn(move || {
+                let folder = std::fs::File::open(dir).unwrap();
+                let _ = tell.send(folder.try_lock().is_ok());
+            });
+            let free = answer
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .unwrap();
+            self.lock_was_free.borrow_mut().push(free);
+            Ok(None)
+        }
+        fn reachable(&self) -> bool {
+            true
+        }
+        fn launchers(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn notifications_are_posted_outside_the_state_folders_lock() {
+        let m = Machine::new("2026-11-25T18:42:00Z");
+        let probe = LockProbe {
+            env: m.env.clone(),
+            lock_was_free: RefCell::new(Vec::new()),
+        };
+        let clock = Now {
+            at: "2026-11-25T18:35:00Z".parse().unwrap(),
+            tz: jiff::tz::TimeZone::UTC,
+        };
+        let run = run_once(&m.env, &clock, &probe).unwrap();
+        assert_eq!(run.posted.len(), 1);
+        assert_eq!(*probe.lock_was_free.borrow(), [true]);
+    }
+
+    #[test]
+    fn a_reminder_that_cannot_be_recorded_is_not_posted_again_every_minute() {
+        let m = Machine::new("2026-11-25T18:42:00Z");
+        // Something stands where the state file's new version is written: every write fails,
+        // as on a read-only or full file system.
+        let dir = m.env.cache_dir().unwrap();
+        std::fs::create_dir_all(dir.join(format!(
+            ".{}.awsmfa-{}.tmp/blocker",
+            crate::reminders::state::FILE_NAME,
+            std::process::id()
+        )))
+        .unwrap();
+        let desk = Recorder::default();
+        for minute in ["18:35", "18:36", "18:37"] {
+            let clock = Now {
+                at: format!("2026-11-25T{minute}:00Z").parse().unwrap(),
+                tz: jiff::tz::TimeZone::UTC,
+            };
+            assert!(run_once(&m.env, &clock, &desk).is_err(), "{minute}");
+        }
+        assert!(
+            desk.shown.borrow().is_empty(),
+            "nothing posted that could not be recorded"
+        );
     }
 }

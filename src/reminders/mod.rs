@@ -37,8 +37,13 @@ pub fn after_login(
     remind: Option<u64>,
     now: Timestamp,
 ) {
-    let stored = State::load(env);
-    let (enabled, origin, _) = settings::switch(env.reminders.as_deref(), stored.off);
+    let stored_off = State::load(env)
+        .map(|state| state.off)
+        .unwrap_or_else(|err| {
+            log::debug(env, &format!("reminders state unreadable: {err}"));
+            false
+        });
+    let (enabled, origin, _) = settings::switch(env.reminders.as_deref(), stored_off);
     if !enabled {
         log::debug(
             env,
@@ -138,7 +143,10 @@ pub fn describe_lead(seconds: u64) -> String {
 /// One line on `profile`'s reminders for `awsmfa status`: `10 min before expiry and at
 /// expiry · systemd user timer`, or `off (AWSMFA_REMINDERS)`.
 pub fn summary_line(env: &Env, files: &AwsFiles, profile: &Profile) -> String {
-    let state = State::load(env);
+    let state = match State::load(env) {
+        Ok(state) => state,
+        Err(err) => return err.message().to_string(),
+    };
     let settings = Settings::load(env, state.off, files, std::slice::from_ref(profile));
     if !settings.enabled {
         return format!("off ({})", describe_switch(settings.switch_origin));

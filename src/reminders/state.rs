@@ -3,9 +3,9 @@
 //! names and times: no key, token or code.
 //!
 //! Reads need no lock (the file is only ever replaced whole, atomically); every change goes
-//! through [`crate::store::edit`], which re-reads the file under the folder lock.
-
-use std::path::PathBuf;
+//! through [`StateDir::edit`], which re-reads the file under the folder's lock. The file is
+//! read leniently: a field that cannot be read is dropped on its own, and never takes the
+//! stored "reminders off" with it.
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -14,6 +14,7 @@ use super::due::Kind;
 use crate::error::Result;
 use crate::expiry;
 use crate::paths::Env;
+use crate::state_dir::{Change, StateDir};
 
 /// The state file's name in the state folder.
 pub const FILE_NAME: &str = "reminders.json";
@@ -89,16 +90,28 @@ impl Session {
 }
 
 impl State {
-    /// Where the file is.
-    pub fn path(env: &Env) -> Result<PathBuf> {
-        Ok(env.cache_dir()?.join(FILE_NAME))
-    }
-
     /// Parses the file's text; a missing, empty or damaged file reads as the default (a
-    /// damaged one is replaced at the next change).
+    /// damaged one is replaced at the next change). Each field is read on its own, and each
+    /// session too: one that cannot be read is dropped, the rest kept.
     pub fn parse(text: Option<&str>) -> State {
-        text.and_then(|t| serde_json::from_str(t).ok())
-            .unwrap_or_default()
+        let Some(value) = text.and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+        else {
+            return State::default();
+        };
+        let field = |name: &str| value.get(name).cloned();
+        State {
+            off: field("off").and_then(|v| v.as_bool()).unwrap_or(false),
+            sessions: field("sessions")
+                .and_then(|v| match v {
+                    serde_json::Value::Array(items) => Some(items),
+                    _ => None,
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|item| serde_json::from_value(item).ok())
+                .collect(),
+            last_failure: field("last_failure").and_then(|v| serde_json::from_value(v).ok()),
+        }
     }
 
     /// The file's text.
@@ -106,33 +119,23 @@ impl State {
         serde_json::to_string_pretty(self).unwrap_or_else(|_| "{}".into()) + "\n"
     }
 
-    /// Reads the file (without a lock: it is only ever replaced whole).
-    pub fn load(env: &Env) -> State {
-        let Ok(path) = Self::path(env) else {
-            return State::default();
-        };
-        match std::fs::read_to_string(&path) {
-            Ok(text) => State::parse(Some(&text)),
-            Err(err) => {
-                if err.kind() != std::io::ErrorKind::NotFound {
-                    crate::log::debug(env, &format!("cannot read {FILE_NAME}: {err}"));
-                }
-                State::default()
-            }
+    /// Reads the file (without a lock: it is only ever replaced whole). A state folder that
+    /// does not exist yet holds the default.
+    pub fn load(env: &Env) -> Result<State> {
+        match StateDir::existing(env)? {
+            Some(dir) => Ok(State::parse(dir.read(FILE_NAME)?.as_deref())),
+            None => Ok(State::default()),
         }
     }
 
     /// Changes the file under the folder lock: `change` gets the state as it is on disk now.
     /// Returns what `change` returned.
     pub fn edit<T>(env: &Env, change: impl FnOnce(&mut State) -> T) -> Result<T> {
-        let path = Self::path(env)?;
-        let mut out = None;
-        crate::store::edit(env, &path, |old| {
+        StateDir::create(env)?.edit(FILE_NAME, |old| {
             let mut state = State::parse(old);
-            out = Some(change(&mut state));
-            Ok(Some(state.to_text()))
-        })?;
-        Ok(out.expect("store::edit runs the change once when it succeeds"))
+            let out = change(&mut state);
+            Ok((Change::Write(state.to_text()), out))
+        })
     }
 
     /// The record of one session, if any.
@@ -253,6 +256,21 @@ mod tests {
     }
 
     #[test]
+    fn one_bad_field_does_not_take_reminders_off_or_the_other_sessions_with_it() {
+        let state = State::parse(Some(
+            r#"{"off": true, "sessions": [
+                {"profile": "work", "expires_at": "2026-11-25T18:42:00Z"},
+                {"profile": "bad", "expires_at": "not a time"},
+                7
+            ], "last_failure": {"at": 1}}"#,
+        ));
+        assert!(state.off);
+        assert_eq!(state.sessions.len(), 1);
+        assert_eq!(state.sessions[0].profile, "work");
+        assert_eq!(state.last_failure, None);
+    }
+
+    #[test]
     fn prunes_only_sessions_no_reminder_can_come_for() {
         let mut state = State::default();
         state.session_mut("old", ts("2026-11-24T10:00:00Z"));
@@ -271,13 +289,13 @@ mod tests {
             cache_dir: Some(dir.path().join("cache")),
             ..Env::default()
         };
-        assert_eq!(State::load(&env), State::default());
+        assert_eq!(State::load(&env).unwrap(), State::default());
         let returned = State::edit(&env, |state| {
             state.off = true;
             42
         })
         .unwrap();
         assert_eq!(returned, 42);
-        assert!(State::load(&env).off);
+        assert!(State::load(&env).unwrap().off);
     }
 }

@@ -8,10 +8,8 @@
 //! `reminders-waiter.pid` in the state folder keeps it to one per user; the file holds the
 //! waiter's process ID for `awsmfa reminders status`.
 
-use std::fs::{self, File, OpenOptions, TryLockError};
-use std::io::{Read, Seek, Write};
-use std::os::unix::fs::DirBuilderExt;
-use std::path::PathBuf;
+use std::fs::{File, TryLockError};
+use std::io::Read;
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -22,6 +20,7 @@ use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::log;
 use crate::paths::{self, Env};
+use crate::state_dir::{self, StateDir};
 
 /// The lock and process-ID file's name in the state folder.
 pub const FILE_NAME: &str = "reminders-waiter.pid";
@@ -36,14 +35,11 @@ const LOCK_PATIENCE: Duration = Duration::from_secs(1);
 /// Failed runs in a row (files unreadable, state folder not writable) after which it gives up.
 const MAX_FAILED_RUNS: u32 = 10;
 
-fn path(env: &Env) -> Result<PathBuf> {
-    Ok(env.cache_dir()?.join(FILE_NAME))
-}
-
 /// The process ID of the running waiter, if one runs. Takes the lock shared for a moment, so
 /// that it never blocks a starting waiter for more than a moment.
 pub fn running(env: &Env) -> Option<u32> {
-    let mut file = File::open(path(env).ok()?).ok()?;
+    let dir = StateDir::existing(env).ok()??;
+    let mut file = dir.open_existing(FILE_NAME)?;
     match file.try_lock_shared() {
         Ok(()) => None,
         Err(TryLockError::WouldBlock) => {
@@ -64,25 +60,9 @@ impl Lock {
     /// Takes the lock, waiting up to `patience` for a status check to let go of it; `None`
     /// when another waiter holds it.
     fn take(env: &Env, patience: Duration) -> Result<Option<Lock>> {
-        let path = path(env)?;
-        if let Some(dir) = path.parent()
-            && !dir.exists()
-        {
-            fs::DirBuilder::new()
-                .recursive(true)
-                .mode(0o700)
-                .create(dir)
-                .map_err(|e| {
-                    Error::io(format!("cannot create {}", paths::display(env, dir)), &e)
-                })?;
-        }
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| Error::io(format!("cannot open {}", paths::display(env, &path)), &e))?;
+        let dir = StateDir::create(env)?;
+        let file = dir.open_lock_file(FILE_NAME)?;
+        let shown = paths::display(env, &dir.path().join(FILE_NAME));
         let deadline = std::time::Instant::now() + patience;
         loop {
             match file.try_lock() {
@@ -92,22 +72,13 @@ impl Lock {
                 }
                 Err(TryLockError::WouldBlock) => return Ok(None),
                 Err(TryLockError::Error(e)) => {
-                    return Err(Error::io(
-                        format!("cannot lock {}", paths::display(env, &path)),
-                        &e,
-                    ));
+                    return Err(Error::io(format!("cannot lock {shown}"), &e));
                 }
             }
         }
         let mut lock = Lock { file };
-        lock.write_pid();
+        let _ = state_dir::rewrite(&mut lock.file, &format!("{}\n", std::process::id()));
         Ok(Some(lock))
-    }
-
-    fn write_pid(&mut self) {
-        let _ = self.file.set_len(0);
-        let _ = self.file.rewind();
-        let _ = writeln!(self.file, "{}", std::process::id());
     }
 }
 

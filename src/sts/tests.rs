@@ -278,3 +278,20 @@ fn role_session_names_only_use_allowed_characters() {
     assert_eq!(session_name("my profile/ü"), "awsmfa-my-profile--");
     assert_eq!(session_name(&"x".repeat(100)).len(), 64);
 }
+
+#[test]
+fn empty_session_keys_are_refused() {
+    let body = r#"<GetSessionTokenResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <GetSessionTokenResult>
+    <Credentials>
+      <SessionToken></SessionToken>
+      <SecretAccessKey>wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY</SecretAccessKey>
+      <Expiration>2026-11-26T06:41:00Z</Expiration>
+      <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId>
+    </Credentials>
+  </GetSessionTokenResult>
+</GetSessionTokenResponse>"#;
+    let err = run(exchange(&replaying(200, body), &request())).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Internal);
+    assert!(err.message().contains("empty session keys"), "{err}");
+}

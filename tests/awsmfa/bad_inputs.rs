@@ -15,14 +15,13 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::support::{
-    Home, LIMIT, Want, assert_refused, check_refusal, closed_port, in_12_hours, output_within,
-    silent_sts, snapshot, sts_answering, sts_error, sts_session,
+    Home, LIMIT, NOBODY, Want, as_nobody, assert_refused, check_refusal, chown_tree, closed_port,
+    in_12_hours, mkfifo, output_within, silent_sts, snapshot, sts_answering, sts_error,
+    sts_session,
 };
 
 const SOURCE_KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
 const CONFIG: &str = "[profile work]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_op_item = AWS work\n";
-/// The user nobody, for faults that root would not see.
-const NOBODY: u32 = 65534;
 
 fn credentials() -> String {
     format!(
@@ -811,6 +810,16 @@ fn awsmfa_op_not_executable() {
     );
 }
 
+#[test]
+fn awsmfa_op_a_relative_path() {
+    op_case(
+        &home(),
+        &[("AWSMFA_OP", "bin/op")],
+        "AWSMFA_OP is set to bin/op, a relative path, which would depend on the folder awsmfa runs in: set it to the absolute path of op (for example /opt/homebrew/bin/op), or unset it to use the op on PATH",
+        "op_not_installed",
+    );
+}
+
 // ---------------------------------------------------------------------------------------
 // STS (real STS error XML replayed over HTTP, and sockets that fail)
 // ---------------------------------------------------------------------------------------
@@ -995,29 +1004,6 @@ fn clock_far_ahead_so_the_new_session_has_already_expired() {
 // ---------------------------------------------------------------------------------------
 // Helpers for faults that need root
 // ---------------------------------------------------------------------------------------
-
-fn chown_tree(root: &Path, uid: u32) {
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        std::os::unix::fs::lchown(&path, Some(uid), Some(uid))
-            .unwrap_or_else(|e| panic!("chown {} (this test needs root): {e}", path.display()));
-        if std::fs::symlink_metadata(&path).unwrap().is_dir() {
-            for child in std::fs::read_dir(&path).unwrap().flatten() {
-                stack.push(child.path());
-            }
-        }
-    }
-}
-
-fn as_nobody(cmd: &mut Command) {
-    use std::os::unix::process::CommandExt;
-    cmd.uid(NOBODY).gid(NOBODY);
-}
-
-fn mkfifo(path: &Path) {
-    let status = Command::new("mkfifo").arg(path).status().unwrap();
-    assert!(status.success(), "mkfifo {}", path.display());
-}
 
 /// How the tmpfs mounted over `~/.aws` is broken.
 enum Tmpfs {

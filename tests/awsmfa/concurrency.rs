@@ -39,7 +39,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::support::{Held, Home, Moto, json, stderr as stderr_of};
+use crate::support::{Held, Home, Moto, json, rename_syscalls, stderr as stderr_of};
 use awsmfa::ini::Document;
 use serde_json::Value;
 
@@ -439,8 +439,8 @@ fn a_hand_edit_held_between_the_last_check_and_the_rename_is_lost_whole() {
     // The documented window: awsmfa's file, made from the version it read, replaces it.
     let home = race_home();
     let held = held_login(&home, "rename,renameat,renameat2", "delay_enter", 1);
-    held.wait_until("the temporary file is written and checked", || {
-        temporary_exists(&home)
+    held.wait_until("the temporary file is checked, the rename held", || {
+        held.in_syscall(&rename_syscalls())
     });
     hand_write(&home, &hand_version(1));
     let out = held.finish();

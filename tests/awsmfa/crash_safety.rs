@@ -18,7 +18,7 @@ use std::process::{Child, Stdio};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::time::{Duration, Instant};
 
-use crate::support::{Held, Home, session_xml, sts_answering};
+use crate::support::{Held, Home, rename_syscalls, session_xml, sts_answering};
 use awsmfa::ini::Document;
 
 const PROFILE: &str = "crash";
@@ -389,7 +389,7 @@ fn a_login_killed_inside_each_window_of_the_write_leaves_the_old_file_or_the_new
                 .as_deref()
                 == Some(text(file))
                 && whole_temporary() == temporary
-                && (temporary || file == Version::New)
+                && (window.syscalls != RENAMES || held.in_syscall(&rename_syscalls()))
         });
         held.kill();
         let (file, temporary) = window.after;

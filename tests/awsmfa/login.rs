@@ -145,7 +145,7 @@ fn setup_then_login_reads_the_serial_from_the_keychain() {
     let argv = std::fs::read_to_string(&argv_log).unwrap();
     assert_eq!(
         argv.trim(),
-        r#"["item", "get", "AWS (work)", "--otp", "--vault", "Private"]"#,
+        r#"["item", "get", "--otp", "--vault", "Private", "--", "AWS (work)"]"#,
         "op gets the item as one argument, no shell"
     );
     let status = json(&run(home.cmd().args(["status", &name, "--format", "json"])));
@@ -169,7 +169,7 @@ fn mfa_process_supplies_the_code() {
     assert!((3_500..=3_600).contains(&left), "{left}");
 }
 
-/// Logs in to `work` in this process, with `clock`, against moto, the code from the fake op.
+/// Logs in to `window` in this process, with `clock`, against moto, the code from the fake op.
 fn login_in_process(home: &Home, clock: &FakeClock, progress: &Recorded) -> awsmfa::Outcome {
     let mut env = home.env();
     env.aws_endpoint_url_sts = Some(Moto::shared().url().to_string());
@@ -236,4 +236,100 @@ fn a_code_from_the_same_30_second_window_is_never_sent_twice() {
     let progress = Recorded::default();
     assert_eq!(login_in_process(&home, &clock, &progress).exit_code, 0);
     assert_eq!(clock.slept().len(), 2, "{:?}", progress.lines());
+}
+
+#[test]
+fn a_code_window_recorded_a_day_ahead_never_makes_login_wait() {
+    let home = home("window");
+    let clock = FakeClock::at("2026-11-25T10:00:10Z");
+    // Written by a clock that was a day ahead (or damaged): distrusted, not waited for.
+    let day_ahead = 1_795_600_810 / 30 + 2880;
+    std::fs::create_dir_all(home.cache_dir()).unwrap();
+    std::fs::write(
+        home.cache_dir().join("last-code-window.json"),
+        format!("{{\"arn:aws:iam::123456789012:mfa/window\": {day_ahead}}}"),
+    )
+    .unwrap();
+    let progress = Recorded::default();
+    let outcome = login_in_process(&home, &clock, &progress);
+    assert_eq!(outcome.exit_code, 0, "{:?}", outcome.stderr);
+    assert_eq!(
+        clock.slept(),
+        Vec::<Duration>::new(),
+        "{:?}",
+        progress.lines()
+    );
+}
+
+#[test]
+fn two_logins_at_once_never_send_a_code_of_the_same_window() {
+    let home = home("window");
+    // Two logins started in the same second, each with its own clock.
+    let clocks = [
+        FakeClock::at("2026-11-25T10:00:10Z"),
+        FakeClock::at("2026-11-25T10:00:10Z"),
+    ];
+    let progress = [Recorded::default(), Recorded::default()];
+    let outcomes: Vec<awsmfa::Outcome> = std::thread::scope(|scope| {
+        let runs: Vec<_> = clocks
+            .iter()
+            .zip(&progress)
+            .map(|(clock, p)| scope.spawn(|| login_in_process(&home, clock, p)))
+            .collect();
+        runs.into_iter().map(|r| r.join().unwrap()).collect()
+    });
+    for outcome in &outcomes {
+        assert_eq!(outcome.exit_code, 0, "{:?}", outcome.stderr);
+    }
+    let waited = progress
+        .iter()
+        .filter(|p| p.lines()[0].starts_with("Waiting "))
+        .count();
+    assert_eq!(
+        waited,
+        1,
+        "the second login waits for the next window: {:?}",
+        [progress[0].lines(), progress[1].lines()]
+    );
+    let slept: Vec<Duration> = clocks.iter().flat_map(FakeClock::slept).collect();
+    assert_eq!(slept, [Duration::from_secs(21)]);
+}
+
+#[test]
+fn a_failed_setup_takes_its_serial_back_out_of_the_keychain() {
+    let home = Home::new("", &credentials("restore"));
+    crate::support::set_mode(&home.config_path(), 0o400);
+    let keychain = MemoryKeychain::default();
+    let clock = FakeClock::at("2026-11-25T10:00:10Z");
+    let progress = Recorded::default();
+    let ctx = Context {
+        env: home.env(),
+        clock: &clock,
+        keychain: &keychain,
+        progress: &progress,
+    };
+    let cli = awsmfa::cli::Cli {
+        output: awsmfa::cli::Output {
+            format: awsmfa::launcher::Format::Text,
+        },
+        command: Command::Setup(awsmfa::cli::Setup {
+            profile: "restore".into(),
+            serial: Some("arn:aws:iam::123456789012:mfa/restore".into()),
+            op_item: Some("AWS restore".into()),
+            op_vault: None,
+            op_account: None,
+        }),
+    };
+    let outcome = awsmfa::run(cli, &ctx);
+    assert_eq!(outcome.exit_code, 1, "{:?}", outcome.stderr);
+    assert_eq!(
+        outcome.stderr.as_deref(),
+        Some(
+            "awsmfa: ~/.aws/config is read-only: make it writable (chmod u+w ~/.aws/config) and try again"
+        )
+    );
+    assert!(
+        keychain.0.lock().unwrap().is_empty(),
+        "the serial was taken back"
+    );
 }

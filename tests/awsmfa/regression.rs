@@ -1,8 +1,18 @@
-//! One test per bug found in the AWS file editor (`src/ini.rs`) by the property tests
-//! (`tests/ini_properties.rs`) and the fuzzers (`./scripts/fuzz`), each named after the bug
-//! and pinning the exact bytes written.
+//! One test per bug, named after it: first those the property tests (`ini_properties`) and
+//! the fuzzers (`./scripts/fuzz`) found in the AWS file editor (`src/ini.rs`), pinning the
+//! exact bytes written; then those found trying awsmfa as an attacker and as an unlucky user
+//! would (state files that could overwrite the credentials file, waits with no end, owners
+//! and links lost, secrets in dumps and messages), each checked on the real binary.
+
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 
 use awsmfa::ini::Document;
+
+use crate::support::dbus::{Bus, StuckSecretService};
+use crate::support::{
+    Home, Moto, NOBODY, Want, assert_refused, chown_tree, mkfifo, run, stderr, sts_answering,
+};
 
 fn upsert(text: &str, name: &str, values: &[(&str, &str)]) -> String {
     let doc = Document::parse(text).expect("the input parses");
@@ -100,4 +110,382 @@ fn a_section_whose_last_line_ends_in_a_lone_cr_keeps_that_line() {
     );
     // Nothing to add: not even a line end is.
     assert_eq!(upsert("[z]\r", "z", &[]), "[z]\r");
+}
+
+// ---------------------------------------------------------------------------------------
+// Trust under attack and accident
+// ---------------------------------------------------------------------------------------
+
+const SOURCE_KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+const CONFIG: &str = "[profile work]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_op_item = AWS work\n";
+
+fn home() -> Home {
+    Home::new(CONFIG, &format!("# my keys\n[work-mfa]\n{SOURCE_KEYS}"))
+}
+
+/// `login work`, the code from the fake 1Password, against moto.
+fn login(home: &Home) -> std::process::Command {
+    let mut cmd = home.cmd();
+    cmd.args(["login", "work"])
+        .env("AWS_ENDPOINT_URL_STS", Moto::shared().url());
+    cmd
+}
+
+fn assert_keys_kept(home: &Home) {
+    let text = home.read_credentials();
+    assert!(
+        text.starts_with(&format!("# my keys\n[work-mfa]\n{SOURCE_KEYS}")),
+        "the long-term keys are gone:\n{text}"
+    );
+}
+
+#[test]
+fn a_reminders_file_linked_to_the_credentials_file_never_overwrites_them() {
+    let home = home();
+    std::fs::create_dir_all(home.cache_dir()).unwrap();
+    let link = home.cache_dir().join("reminders.json");
+    std::os::unix::fs::symlink(home.credentials_path(), &link).unwrap();
+    let out = run(login(&home)
+        .args(["--code", "123456", "--remind", "15m"])
+        .env_remove("AWSMFA_REMINDERS")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS"));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_keys_kept(&home);
+    let text = home.read_credentials();
+    assert!(text.contains("\n[work]\naws_access_key_id = "), "{text}");
+    assert_eq!(std::fs::read_link(&link).unwrap(), home.credentials_path());
+}
+
+#[test]
+fn a_code_window_file_linked_to_the_credentials_file_is_refused_not_followed() {
+    let home = home();
+    std::fs::create_dir_all(home.cache_dir()).unwrap();
+    std::os::unix::fs::symlink(
+        home.credentials_path(),
+        home.cache_dir().join("last-code-window.json"),
+    )
+    .unwrap();
+    let message = format!(
+        "{}/last-code-window.json is a symbolic link: awsmfa follows no links among its state files: remove it (awsmfa makes it anew)",
+        home.cache_dir().display()
+    );
+    assert_refused(
+        &home,
+        &mut login(&home),
+        Want {
+            progress: &[],
+            message: &message,
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn a_state_folder_others_can_write_is_refused() {
+    let home = home();
+    std::fs::create_dir_all(home.cache_dir()).unwrap();
+    crate::support::set_mode(&home.cache_dir(), 0o777);
+    let message = format!(
+        "the state folder {} can be written by other users (mode 777): awsmfa keeps its state only in a folder of your own: remove it, or set AWSMFA_CACHE_DIR to a folder only you can write",
+        home.cache_dir().display()
+    );
+    assert_refused(
+        &home,
+        &mut login(&home),
+        Want {
+            progress: &[],
+            message: &message,
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn a_state_folder_of_another_user_is_refused() {
+    // As /tmp/awsmfa would be when XDG_CACHE_HOME=/tmp and another user made it first.
+    let home = home();
+    std::fs::create_dir_all(home.cache_dir()).unwrap();
+    std::os::unix::fs::chown(home.cache_dir(), Some(NOBODY), Some(NOBODY))
+        .expect("chown (this test needs root)");
+    let mut cmd = login(&home);
+    // Not root here: root may use the person's own folder, and HOME is not nobody's.
+    cmd.env("HOME", home.root().join("elsewhere"));
+    let message = format!(
+        "the state folder {} belongs to another user (uid {NOBODY}): awsmfa keeps its state only in a folder of your own: remove it, or set AWSMFA_CACHE_DIR to a folder only you can write",
+        home.cache_dir().display()
+    );
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message: &message,
+            exit: 1,
+            kind: "io",
+        },
+    );
+}
+
+#[test]
+fn running_as_root_with_the_users_home_leaves_the_users_files_theirs() {
+    // `sudo awsmfa login work` keeps HOME on macOS: everything it writes stays the user's.
+    assert!(
+        awsmfa::files::is_root(),
+        "this test needs root (CI runs as root)"
+    );
+    let home = home();
+    chown_tree(&home.root(), NOBODY);
+    let out = run(&mut login(&home));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let owner = |path: &Path| std::fs::metadata(path).unwrap().uid();
+    assert_eq!(
+        owner(&home.credentials_path()),
+        NOBODY,
+        "the credentials file"
+    );
+    assert_eq!(
+        owner(&home.cache_dir()),
+        NOBODY,
+        "the state folder root made"
+    );
+    assert_eq!(
+        owner(&home.cache_dir().join("last-code-window.json")),
+        NOBODY,
+        "a state file root made"
+    );
+    assert_keys_kept(&home);
+}
+
+#[test]
+fn a_hard_linked_credentials_file_is_refused_rather_than_split_in_two() {
+    let home = home();
+    let other = home.path().join("credentials-in-a-backup");
+    std::fs::hard_link(home.credentials_path(), &other).unwrap();
+    assert_refused(
+        &home,
+        login(&home).args(["--code", "123456"]),
+        Want {
+            progress: &["Using the code given with --code…", "Calling AWS STS…"],
+            message: "~/.aws/credentials has 2 hard links: awsmfa replaces the file when it writes it, which would leave the other links with the old contents: make the other links symbolic links (ln -sf ~/.aws/credentials LINK), which awsmfa follows",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_credentials_files_extended_attributes_survive_a_login() {
+    let home = home();
+    xattr::set(home.credentials_path(), "user.backup-tag", b"keep me")
+        .expect("this file system takes user extended attributes (ext4, tmpfs)");
+    let inode = std::fs::metadata(home.credentials_path()).unwrap().ino();
+    let out = run(login(&home).args(["--code", "123456"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_ne!(
+        std::fs::metadata(home.credentials_path()).unwrap().ino(),
+        inode,
+        "replaced by a new file"
+    );
+    assert_eq!(
+        xattr::get(home.credentials_path(), "user.backup-tag")
+            .unwrap()
+            .as_deref(),
+        Some(&b"keep me"[..])
+    );
+}
+
+#[test]
+fn a_keychain_that_never_answers_falls_back_to_mfa_serial_instead_of_hanging() {
+    let bus = Bus::start();
+    let _stuck = StuckSecretService::start(&bus);
+    let home = home();
+    let out = run(login(&home)
+        .args(["--code", "123456"])
+        .env("DBUS_SESSION_BUS_ADDRESS", bus.address()));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "The keychain did not answer within 10 s: using mfa_serial from ~/.aws/config…\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_keychain_that_never_answers_without_mfa_serial_says_what_to_do() {
+    let bus = Bus::start();
+    let _stuck = StuckSecretService::start(&bus);
+    let home = Home::new(
+        "[profile work]\nawsmfa_op_item = AWS work\n",
+        &format!("[work-mfa]\n{SOURCE_KEYS}"),
+    );
+    let mut cmd = login(&home);
+    cmd.args(["--code", "123456"])
+        .env("DBUS_SESSION_BUS_ADDRESS", bus.address());
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message: "the keychain did not answer within 10 s when asked to read the MFA serial of work (it may be waiting for you to allow access, or its service is stuck): answer its prompt or unlock it, or put mfa_serial = ARN in [profile work] of ~/.aws/config",
+            exit: 7,
+            kind: "keychain_timeout",
+        },
+    );
+}
+
+#[test]
+fn a_named_pipe_as_a_state_file_never_hangs_login_or_status() {
+    let home = home();
+    std::fs::create_dir_all(home.cache_dir()).unwrap();
+    mkfifo(&home.cache_dir().join("last-code-window.json"));
+    mkfifo(&home.cache_dir().join("reminders.json"));
+    let message = format!(
+        "{}/last-code-window.json is not a regular file (it is a named pipe): remove it (awsmfa makes it anew)",
+        home.cache_dir().display()
+    );
+    assert_refused(
+        &home,
+        &mut login(&home),
+        Want {
+            progress: &[],
+            message: &message,
+            exit: 1,
+            kind: "io",
+        },
+    );
+    // `run` fails the test if it hangs.
+    let out = run(home.cmd().args(["status", "work"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("reminders.json is not a regular file"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn no_core_dump_can_hold_the_long_term_keys() {
+    // Held while STS "thinks": the long-term keys are in memory then.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let home = home();
+    let dumps = home.root().join("dumps");
+    std::fs::create_dir(&dumps).unwrap();
+    let mut cmd = home.cmd();
+    cmd.args(["login", "work", "--code", "123456"])
+        .env("AWS_ENDPOINT_URL_STS", &url)
+        .current_dir(&dumps);
+    // As a person's shell with core dumps on: `ulimit -c unlimited`.
+    let mut child = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -c unlimited && exec \"$0\" \"$@\"")
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .current_dir(&dumps)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (stream, _) = listener.accept().unwrap();
+    let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+    let core = limits
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap()
+        .split_whitespace()
+        .skip(4)
+        .take(2)
+        .collect::<Vec<_>>();
+    assert_eq!(core, ["0", "0"], "{limits}");
+    // SIGQUIT dumps core where the kernel is set to write one: not for awsmfa.
+    let killed = std::process::Command::new("kill")
+        .args(["-QUIT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let _ = child.wait();
+    drop(stream);
+    let left: Vec<_> = std::fs::read_dir(&dumps).unwrap().flatten().collect();
+    assert!(left.is_empty(), "a core dump was written: {left:?}");
+}
+
+#[test]
+fn an_endpoint_url_over_plain_http_to_another_computer_gets_neither_the_code_nor_a_signature() {
+    let home = Home::new(
+        &format!("{CONFIG}[profile work-mfa]\nendpoint_url = http://sts.example.test\n"),
+        &format!("[work-mfa]\n{SOURCE_KEYS}"),
+    );
+    let mut cmd = home.cmd();
+    cmd.args(["login", "work", "--code", "123456"]);
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message: "endpoint_url in [profile work-mfa] of ~/.aws/config is plain http to another computer (http://sts.example.test): awsmfa sends the one-time code and signed requests only over https (http only to 127.0.0.1, ::1 or localhost): use an https URL",
+            exit: 3,
+            kind: "invalid_endpoint",
+        },
+    );
+}
+
+#[test]
+fn the_endpoint_of_another_profile_is_not_used_for_the_source_profiles_request() {
+    // AWS_PROFILE names a profile whose endpoint answers with garbage; the source profile's
+    // own services section points at moto.
+    let decoy = sts_answering(200, "<html>not STS</html>");
+    let config = format!(
+        "{CONFIG}[profile decoy]\nendpoint_url = {decoy}\n[default]\nendpoint_url = {decoy}\n\
+         [profile work-mfa]\nservices = local\n[services local]\nsts =\n  endpoint_url = {}\n",
+        Moto::shared().url()
+    );
+    let home = Home::new(&config, &format!("[work-mfa]\n{SOURCE_KEYS}"));
+    let out = run(home
+        .cmd()
+        .args(["login", "work", "--code", "123456"])
+        .env("AWS_PROFILE", "decoy"));
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn an_sts_answer_larger_than_any_sts_answer_is_not_read_into_memory() {
+    let home = home();
+    let huge = format!(
+        "<GetSessionTokenResponse>{}</GetSessionTokenResponse>",
+        "x".repeat(3 * 1024 * 1024)
+    );
+    let sts = sts_answering(200, huge);
+    let mut cmd = home.cmd();
+    cmd.args(["login", "work", "--code", "123456"])
+        .env("AWS_ENDPOINT_URL_STS", &sts);
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &["Using the code given with --code…", "Calling AWS STS…"],
+            message: "the answer to the AWS STS request was larger than 1 MiB, which no STS answer is: something else is answering: check AWS_ENDPOINT_URL_STS and any proxy",
+            exit: 6,
+            kind: "network",
+        },
+    );
+}
+
+#[test]
+fn a_profile_name_with_a_line_break_is_refused_in_one_line() {
+    let home = home();
+    let out = run(home
+        .cmd()
+        .args(["login", "work\nINJECTED: yes", "--code", "123456"]));
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(
+        stderr(&out),
+        "awsmfa: no profile called work\\nINJECTED: yes: MFA profiles: work\n"
+    );
 }

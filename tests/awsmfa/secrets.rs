@@ -196,6 +196,27 @@ fn a_failing_mfa_process_shows_neither_its_output_nor_its_command_line() {
 }
 
 #[test]
+fn a_failing_mfa_process_that_prints_its_seed_on_stderr_shows_it_nowhere() {
+    // A helper run with `set -x` prints its command lines, the seed's URL among them.
+    let config = format!(
+        "[profile work]\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nmfa_process = echo '+ totp-helper otpauth://totp/AWS?secret={TOTP_SEED}&issuer=AWS' >&2; exit 1\n"
+    );
+    let home = Home::new(&config, &credentials());
+    assert_fails_without_leaking(
+        &home,
+        &[],
+        &[],
+        "code_command_failed",
+        &[TOTP_SEED, LONG_TERM_SECRET],
+    );
+    let out = run(home.cmd().args(["login", "work"]));
+    assert_eq!(
+        stderr(&out).lines().last().unwrap(),
+        "awsmfa: mfa_process of work exited with status 1: + totp-helper otpauth://totp/AWS?secret=•••&issuer=AWS: run it in a terminal to see its whole output, or fix it in [profile work] of ~/.aws/config"
+    );
+}
+
+#[test]
 fn a_session_that_cannot_be_written_is_never_shown_nor_left_in_a_file() {
     let home = Home::new(CONFIG, &credentials());
     use std::os::unix::fs::PermissionsExt;

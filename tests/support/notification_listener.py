@@ -16,12 +16,12 @@ test that dies never leaves it behind.
 import argparse
 import asyncio
 import json
-import sys
-import threading
 
-from dbus_next import DBusError, RequestNameReply, Variant
+from dbus_next import DBusError, Variant
 from dbus_next.aio import MessageBus
 from dbus_next.service import ServiceInterface, method, signal
+
+from dbus_service import own, until_stdin_closes
 
 NAME = "org.freedesktop.Notifications"
 PATH = "/org/freedesktop/Notifications"
@@ -113,22 +113,8 @@ async def serve(args):
     log = open(args.log, "a", encoding="utf-8")
     bus = await MessageBus(bus_address=args.address).connect()
     bus.export(PATH, Notifications(log, args.markup, args.refuse))
-    reply = await bus.request_name(NAME)
-    if reply != RequestNameReply.PRIMARY_OWNER:
-        print(f"could not own {NAME}: {reply}", file=sys.stderr, flush=True)
-        sys.exit(1)
-    print("ready", flush=True)
-
-    loop = asyncio.get_running_loop()
-    stdin_closed = asyncio.Event()
-
-    def wait_for_eof():
-        sys.stdin.read()
-        loop.call_soon_threadsafe(stdin_closed.set)
-
-    threading.Thread(target=wait_for_eof, daemon=True).start()
-    await stdin_closed.wait()
-    bus.disconnect()
+    await own(bus, NAME)
+    await until_stdin_closes(bus)
 
 
 def main():

@@ -50,8 +50,12 @@ export const TIMEOUTS_MS = {
   list: 5_000,
   status: 5_000,
   logout: 10_000,
-  /** 1Password may wait for Touch ID or the account password. */
-  login: 120_000,
+  /**
+   * awsmfa's own worst case, so that the extension never gives up on a login awsmfa would
+   * still finish: the wait for the next code window (31 s), the keychain (10 s), 1Password
+   * waiting for Touch ID or the account password (90 s), STS (20 s), and 9 s to spare.
+   */
+  login: (31 + 10 + 90 + 20 + 9) * 1000,
 } as const;
 
 /** Folders added to the end of PATH for the child, where Homebrew and cargo put `op` and friends. */

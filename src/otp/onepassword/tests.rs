@@ -360,6 +360,9 @@ fn every_message_is_one_line_and_says_what_to_do() {
         OpError::NotExecutable {
             path: "/nope/op".into(),
         },
+        OpError::RelativePath {
+            path: "bin/op".into(),
+        },
         OpError::CannotRun {
             path: "/x/op".into(),
             reason: "Permission denied".into(),
@@ -444,12 +447,13 @@ fn argv_keeps_each_value_one_argument() {
         [
             "item",
             "get",
-            "AWS \"work\" 'prod' $(rm -rf)",
             "--otp",
             "--vault",
             "Private Vault",
             "--account",
-            "my team.1password.com"
+            "my team.1password.com",
+            "--",
+            "AWS \"work\" 'prod' $(rm -rf)",
         ]
     );
     let bare = OnePassword {
@@ -457,7 +461,30 @@ fn argv_keeps_each_value_one_argument() {
         vault: None,
         account: None,
     };
-    assert_eq!(bare.args(), ["item", "get", "x", "--otp"]);
+    assert_eq!(bare.args(), ["item", "get", "--otp", "--", "x"]);
+}
+
+#[test]
+fn an_item_named_like_a_flag_stays_an_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("argv.jsonl");
+    let item = OnePassword {
+        item: "--vault".into(),
+        vault: None,
+        account: None,
+    };
+    let vars = [
+        ("FAKE_OP_CODE", "246810"),
+        ("FAKE_OP_ARGV_LOG", log.to_str().unwrap()),
+    ];
+    assert_eq!(
+        run_fake(&item, &vars, Duration::from_secs(30)),
+        Ok("246810".into())
+    );
+    assert_eq!(
+        fs::read_to_string(&log).unwrap().trim(),
+        r#"["item", "get", "--otp", "--", "--vault"]"#
+    );
 }
 
 #[cfg(unix)]
@@ -529,6 +556,23 @@ fn find_op_prefers_the_override_then_path_then_known_places() {
     );
     // The public function falls back to the known places on this machine.
     assert_eq!(find_op(None, Some(&path)), Ok(second.join("op")));
+    // AWSMFA_OP=op is a command name, looked up on PATH; op/op or ./op is refused.
+    assert_eq!(
+        find_op_in(Some(Path::new("op")), Some(&path), &[]),
+        Ok(second.join("op"))
+    );
+    assert_eq!(
+        find_op_in(Some(Path::new("op")), Some(&no_op), &[]),
+        Err(OpError::NotExecutable { path: "op".into() })
+    );
+    for relative in ["./op", "bin/op"] {
+        assert_eq!(
+            find_op_in(Some(Path::new(relative)), Some(&path), &known_paths),
+            Err(OpError::RelativePath {
+                path: relative.into()
+            })
+        );
+    }
 }
 
 /// The fake `op` the integration tests use, which behaves like the real CLI.

@@ -95,13 +95,23 @@ pub fn job_environment(env: &Env) -> Vec<(String, String)> {
             dir.to_string_lossy().into_owned(),
         ));
     }
-    for (name, value) in [
-        (super::settings::LEAD_VARIABLE, &env.remind),
-        (super::settings::SWITCH_VARIABLE, &env.reminders),
-    ] {
-        if let Some(value) = value {
-            vars.push((name.to_string(), value.clone()));
-        }
+    // Settings are copied only when they are valid: the job would ignore an invalid one, and
+    // what no setting can hold (a line break) has no business in a unit file.
+    if let Some(lead) = &env.remind
+        && super::settings::parse_lead(lead, super::settings::LEAD_VARIABLE).is_ok()
+    {
+        vars.push((
+            super::settings::LEAD_VARIABLE.to_string(),
+            lead.trim().to_string(),
+        ));
+    }
+    if let Some(switch) = &env.reminders
+        && super::settings::switch(Some(switch), false).2.is_none()
+    {
+        vars.push((
+            super::settings::SWITCH_VARIABLE.to_string(),
+            switch.trim().to_string(),
+        ));
     }
     vars
 }
@@ -266,6 +276,23 @@ mod tests {
         assert_eq!(vars[0].1, "/home/me/work/config");
         assert_eq!(vars[1].1, "/srv/creds");
         assert!(job_environment(&Env::default()).is_empty());
+    }
+
+    #[test]
+    fn only_valid_settings_are_copied_into_the_job() {
+        let env = Env {
+            remind: Some("15m\rExecStartPre=/bin/evil".into()),
+            reminders: Some("off\n[Install]".into()),
+            ..Env::default()
+        };
+        assert!(job_environment(&env).is_empty());
+        let env = Env {
+            remind: Some("15m".into()),
+            reminders: Some("on".into()),
+            ..Env::default()
+        };
+        let names: Vec<String> = job_environment(&env).into_iter().map(|(n, _)| n).collect();
+        assert_eq!(names, ["AWSMFA_REMIND", "AWSMFA_REMINDERS"]);
     }
 
     #[test]

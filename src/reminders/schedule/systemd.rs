@@ -45,7 +45,9 @@ pub fn installed(env: &Env) -> bool {
 }
 
 /// A word for a unit file's command line or `Environment=`: in double quotes, with `\` and
-/// `"` escaped, `%` doubled (specifiers) and, for command lines, `$` doubled (variables).
+/// `"` escaped, `%` doubled (specifiers), for command lines `$` doubled (variables), and every
+/// control character as a C escape (`\n`, `\r`, `\x01`), which systemd reads back: a line
+/// break in a value can never start a line of the unit.
 fn quoted(word: &str, command_line: bool) -> String {
     let mut out = String::from("\"");
     for c in word.chars() {
@@ -55,6 +57,9 @@ fn quoted(word: &str, command_line: bool) -> String {
             '%' => out.push_str("%%"),
             '$' if command_line => out.push_str("$$"),
             '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", u32::from(c) & 0xff)),
             c => out.push(c),
         }
     }
@@ -230,6 +235,23 @@ mod tests {
             value(&unit, "Environment"),
             ["\"AWS_CONFIG_FILE=/a b/50%%/$x\""]
         );
+    }
+
+    #[test]
+    fn control_characters_cannot_start_a_line_of_the_unit() {
+        let unit = service_unit(
+            Path::new("/usr/bin/awsmfa"),
+            &[(
+                "AWS_CONFIG_FILE".into(),
+                "/a\rExecStartPre=/bin/evil\n\u{1}".into(),
+            )],
+        );
+        assert_eq!(
+            value(&unit, "Environment"),
+            ["\"AWS_CONFIG_FILE=/a\\rExecStartPre=/bin/evil\\n\\x01\""]
+        );
+        assert!(!unit.contains('\r'));
+        assert_eq!(value(&unit, "ExecStartPre"), Vec::<&str>::new());
     }
 
     #[test]

@@ -126,6 +126,44 @@ impl Drop for Bus {
     }
 }
 
+/// A Secret Service on a [`Bus`] that takes every call and never answers
+/// (`tests/support/stuck_secret_service.py`).
+pub struct StuckSecretService {
+    child: Child,
+}
+
+impl StuckSecretService {
+    /// Starts it and waits (bounded) until it owns `org.freedesktop.secrets`.
+    pub fn start(bus: &Bus) -> StuckSecretService {
+        let script = Path::new(REPO).join("tests/support/stuck_secret_service.py");
+        let mut child = Command::new(python())
+            .arg(&script)
+            .args(["--address", bus.address()])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap_or_else(|err| {
+                panic!("cannot run {} ({err}): {HOW_TO_INSTALL}", script.display())
+            });
+        let stdout = child.stdout.take().expect("piped stdout");
+        match first_line(stdout) {
+            Ok(line) if line == "ready" => StuckSecretService { child },
+            outcome => {
+                stop(&mut child);
+                panic!("the stuck Secret Service did not start ({outcome:?}): {HOW_TO_INSTALL}");
+            }
+        }
+    }
+}
+
+impl Drop for StuckSecretService {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        stop(&mut self.child);
+    }
+}
+
 /// How the listener answers.
 #[derive(Debug, Clone, Default)]
 pub struct Answers {

@@ -733,6 +733,15 @@ pub struct Held {
     _dir: tempfile::TempDir,
 }
 
+/// The numbers of the rename system calls of this machine.
+pub fn rename_syscalls() -> Vec<i64> {
+    #[allow(unused_mut)]
+    let mut numbers = vec![libc::SYS_renameat, libc::SYS_renameat2];
+    #[cfg(target_arch = "x86_64")]
+    numbers.push(libc::SYS_rename);
+    numbers
+}
+
 /// How long a held system call is held: long enough for a test to act, short enough not to
 /// slow the run much.
 pub const HOLD: Duration = Duration::from_secs(3);
@@ -803,6 +812,15 @@ impl Held {
         }
     }
 
+    /// Whether awsmfa is inside one of the system calls `numbers` now, held there
+    /// (`/proc/PID/syscall`).
+    pub fn in_syscall(&self, numbers: &[i64]) -> bool {
+        fs::read_to_string(format!("/proc/{}/syscall", self.pid()))
+            .ok()
+            .and_then(|text| text.split_whitespace().next()?.parse::<i64>().ok())
+            .is_some_and(|n| numbers.contains(&n))
+    }
+
     /// Whether awsmfa holds a `flock` on `path` now (`/proc/locks`).
     pub fn holds_lock_on(&self, path: &Path) -> bool {
         let pid = self.pid().to_string();
@@ -833,4 +851,37 @@ impl Held {
     pub fn finish(self) -> Output {
         self.strace.wait_with_output().unwrap()
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// Faults that need root: another user, a pipe
+// ---------------------------------------------------------------------------------------
+
+/// The user nobody, for faults that root would not see.
+pub const NOBODY: u32 = 65534;
+
+/// Gives everything under `root` to `uid` (needs root).
+pub fn chown_tree(root: &Path, uid: u32) {
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        std::os::unix::fs::lchown(&path, Some(uid), Some(uid))
+            .unwrap_or_else(|e| panic!("chown {} (this test needs root): {e}", path.display()));
+        if std::fs::symlink_metadata(&path).unwrap().is_dir() {
+            for child in std::fs::read_dir(&path).unwrap().flatten() {
+                stack.push(child.path());
+            }
+        }
+    }
+}
+
+/// Runs `cmd` as the user nobody (needs root).
+pub fn as_nobody(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    cmd.uid(NOBODY).gid(NOBODY);
+}
+
+/// Makes a named pipe at `path`.
+pub fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
 }
