@@ -13,7 +13,8 @@ Exit codes: 0 ok · 1 unexpected or I/O error · 2 usage · 3 profile/config pro
 
 Environment: AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM,
 AWS_ENDPOINT_URL, AWSMFA_OP (path to op), AWSMFA_DURATION (default session length),
-AWSMFA_CACHE_DIR, AWSMFA_REMIND (reminder lead time), AWSMFA_REMINDERS=off, AWSMFA_LOG=debug.";
+AWSMFA_CACHE_DIR, AWSMFA_REMIND (reminder lead time), AWSMFA_REMINDERS=off,
+AWSMFA_KEYCHAIN=off (mfa_serial only), AWSMFA_LOG=debug.";
 
 /// Keep an MFA-protected AWS session alive: one-time code from 1Password, AWS STS, and
 /// ~/.aws/credentials, from Alfred, Raycast or a terminal.

@@ -52,6 +52,31 @@ fn keychain_error(action: &str, profile: &str, err: &keyring::Error) -> Error {
     )
 }
 
+/// No keychain at all (`AWSMFA_KEYCHAIN=off`): nothing is read or stored, so serials come
+/// from `mfa_serial` alone. For machines without a keychain, and for tests that must not
+/// touch the machine's own.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NoKeychain;
+
+impl SerialStore for NoKeychain {
+    fn get(&self, _profile: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    fn set(&self, profile: &str, _serial: &str) -> Result<()> {
+        Err(Error::new(
+            ErrorKind::Keychain,
+            format!(
+                "the keychain is turned off (AWSMFA_KEYCHAIN=off), so the MFA serial cannot be stored there: put mfa_serial = ARN in [profile {profile}] of ~/.aws/config, or unset AWSMFA_KEYCHAIN"
+            ),
+        ))
+    }
+
+    fn delete(&self, _profile: &str) -> Result<()> {
+        Ok(())
+    }
+}
+
 /// How long a keychain call may take. A Secret Service that never answers, or a macOS
 /// Keychain permission prompt nobody sees, would otherwise hang `login` without a word.
 pub const TIMEOUT: Duration = Duration::from_secs(10);
@@ -151,6 +176,17 @@ mod tests {
             "cannot read the MFA serial of work in the keychain (the keychain is locked or not reachable: unlock it (on Linux, start a Secret Service such as gnome-keyring)); or put mfa_serial = ARN in [profile work] of ~/.aws/config"
         );
         assert!(!err.message().contains("No default store"));
+    }
+
+    #[test]
+    fn no_keychain_reads_nothing_and_says_where_a_serial_goes_instead() {
+        assert_eq!(NoKeychain.get("work").unwrap(), None);
+        assert!(NoKeychain.delete("work").is_ok());
+        let err = NoKeychain
+            .set("work", "arn:aws:iam::123456789012:mfa/me")
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Keychain);
+        assert!(err.message().contains("AWSMFA_KEYCHAIN=off"), "{err}");
     }
 
     #[test]

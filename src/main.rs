@@ -9,7 +9,7 @@ use clap::Parser;
 use awsmfa::cli::Cli;
 use awsmfa::clock::SystemClock;
 use awsmfa::commands::{Context, Stderr};
-use awsmfa::keychain::OsKeychain;
+use awsmfa::keychain::{NoKeychain, OsKeychain, SerialStore};
 use awsmfa::paths::Env;
 
 fn main() {
@@ -17,11 +17,15 @@ fn main() {
     let cli = Cli::parse();
     let env = Env::from_process();
     let clock = SystemClock::new(env.tz.as_deref());
-    let keychain = OsKeychain;
+    let keychain: &dyn SerialStore = if env.keychain_off() {
+        &NoKeychain
+    } else {
+        &OsKeychain
+    };
     let ctx = Context {
         env,
         clock: &clock,
-        keychain: &keychain,
+        keychain,
         progress: &Stderr,
     };
     let outcome = awsmfa::run(cli, &ctx);

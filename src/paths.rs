@@ -48,6 +48,9 @@ pub struct Env {
     pub xdg_runtime_dir: Option<PathBuf>,
     /// `DBUS_SESSION_BUS_ADDRESS`: the bus notifications are posted on (not on macOS).
     pub dbus_session_bus_address: Option<String>,
+    /// `AWSMFA_KEYCHAIN`: `off` keeps awsmfa away from the OS keychain (MFA serials then come
+    /// from `mfa_serial` only).
+    pub keychain: Option<String>,
     /// `TZ`: the time zone times are shown in.
     pub tz: Option<String>,
     /// The absolute path of the running awsmfa, which the reminder scheduler runs.
@@ -86,6 +89,7 @@ impl Env {
             xdg_config_home: var_path("XDG_CONFIG_HOME"),
             xdg_runtime_dir: var_path("XDG_RUNTIME_DIR"),
             dbus_session_bus_address: var_string("DBUS_SESSION_BUS_ADDRESS"),
+            keychain: var_string("AWSMFA_KEYCHAIN"),
             tz: std::env::var("TZ").ok(),
             program: std::env::current_exe()
                 .ok()
@@ -155,6 +159,13 @@ impl Env {
             .join("Library/LaunchAgents"))
     }
 
+    /// Whether `AWSMFA_KEYCHAIN=off` keeps awsmfa away from the OS keychain.
+    pub fn keychain_off(&self) -> bool {
+        self.keychain.as_deref().is_some_and(|v| {
+            ["off", "0", "false", "no"].contains(&v.trim().to_ascii_lowercase().as_str())
+        })
+    }
+
     /// Whether `AWSMFA_LOG=debug` asked for the debug log.
     pub fn debug(&self) -> bool {
         self.log
@@ -214,6 +225,18 @@ mod tests {
             env.launch_agents_dir().unwrap(),
             Path::new("/home/me/Library/LaunchAgents")
         );
+    }
+
+    #[test]
+    fn the_keychain_is_off_only_when_asked() {
+        let with = |v: &str| Env {
+            keychain: Some(v.into()),
+            ..Env::default()
+        };
+        assert!(
+            with("off").keychain_off() && with("OFF").keychain_off() && with("0").keychain_off()
+        );
+        assert!(!with("on").keychain_off() && !Env::default().keychain_off());
     }
 
     #[test]

@@ -104,6 +104,9 @@ def alfred(tmp_path, home, awsmfa_bin, fake_op, sts_url):
     bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
     if bus and os.environ.get("AWSMFA_TEST_SESSION") == bus:
         extra["DBUS_SESSION_BUS_ADDRESS"] = bus
+    else:
+        # No keychain at all, not this machine's own (a Mac's needs no bus).
+        extra["AWSMFA_KEYCHAIN"] = "off"
     return Alfred(
         WORKFLOW,
         scratch_environment(home, extra),

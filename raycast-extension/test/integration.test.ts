@@ -72,6 +72,9 @@ beforeEach(() => {
     AWS_SHARED_CREDENTIALS_FILE: credentialsFile,
     AWSMFA_CACHE_DIR: join(home, "cache"),
     XDG_CACHE_HOME: join(home, ".cache"),
+    // Never this machine's own keychain or reminder scheduler.
+    AWSMFA_KEYCHAIN: "off",
+    AWSMFA_REMINDERS: "off",
   });
 });
 

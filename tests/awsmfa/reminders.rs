@@ -7,7 +7,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::support::dbus::{Answers, Bus, Listener};
-use crate::support::{Home, Moto, ok, run};
+use crate::support::{Home, Moto, ok, private_scheduler, run};
 use jiff::Timestamp;
 use serde_json::Value;
 
@@ -99,6 +99,9 @@ fn stop_waiter(home: &Home) {
 
 #[test]
 fn a_session_gets_one_reminder_before_one_at_expiry_and_none_once_refreshed() {
+    if !private_scheduler() {
+        return;
+    }
     let desktop = Desktop::start();
     let home = Home::new("", &credentials(&[("work", &in_seconds(300))]));
 
@@ -154,6 +157,9 @@ fn a_session_gets_one_reminder_before_one_at_expiry_and_none_once_refreshed() {
 
 #[test]
 fn a_machine_that_slept_through_both_posts_only_expired_and_not_hours_late() {
+    if !private_scheduler() {
+        return;
+    }
     let desktop = Desktop::start();
     let home = Home::new(
         "",
@@ -174,6 +180,9 @@ fn a_machine_that_slept_through_both_posts_only_expired_and_not_hours_late() {
 
 #[test]
 fn reminders_off_by_environment_or_command_post_nothing() {
+    if !private_scheduler() {
+        return;
+    }
     let desktop = Desktop::start();
     let home = Home::new("", &credentials(&[("work", &in_seconds(300))]));
 
@@ -220,6 +229,9 @@ fn reminders_off_by_environment_or_command_post_nothing() {
 
 #[test]
 fn lead_time_from_the_profile_and_zero_means_only_at_expiry() {
+    if !private_scheduler() {
+        return;
+    }
     let desktop = Desktop::start();
     let home = Home::new(
         "[profile work]\nawsmfa_remind = 30m\n[profile home]\nawsmfa_remind = 0\n",
@@ -248,6 +260,9 @@ fn lead_time_from_the_profile_and_zero_means_only_at_expiry() {
 
 #[test]
 fn a_refused_notification_is_recorded_and_posted_on_a_later_run() {
+    if !private_scheduler() {
+        return;
+    }
     let bus = Bus::start();
     let home = Home::new("", &credentials(&[("work", &in_seconds(300))]));
 
@@ -299,6 +314,9 @@ fn a_refused_notification_is_recorded_and_posted_on_a_later_run() {
 
 #[test]
 fn markup_in_a_profile_name_is_escaped_for_servers_that_read_markup() {
+    if !private_scheduler() {
+        return;
+    }
     let bus = Bus::start();
     let listener = Listener::with(
         &bus,
@@ -319,6 +337,9 @@ fn markup_in_a_profile_name_is_escaped_for_servers_that_read_markup() {
 
 #[test]
 fn the_waiter_posts_on_time_then_ends_and_only_one_runs() {
+    if !private_scheduler() {
+        return;
+    }
     let desktop = Desktop::start();
     let home = Home::new("", &credentials(&[("work", &in_seconds(4))]));
     let started = Instant::now();
@@ -363,6 +384,9 @@ fn the_waiter_posts_on_time_then_ends_and_only_one_runs() {
 
 #[test]
 fn a_waiter_without_a_desktop_bus_ends_at_once() {
+    if !private_scheduler() {
+        return;
+    }
     let mut desktop = Desktop::start();
     let home = Home::new("", &credentials(&[("work", &in_seconds(3600))]));
     desktop.bus.stop();
@@ -374,6 +398,9 @@ fn a_waiter_without_a_desktop_bus_ends_at_once() {
 
 #[test]
 fn login_starts_a_waiter_that_reminds_of_the_new_session() {
+    if !private_scheduler() {
+        return;
+    }
     let moto = Moto::shared();
     let desktop = Desktop::start();
     let home = Home::new(
@@ -434,6 +461,9 @@ esac
 
 #[test]
 fn a_systemd_user_timer_is_installed_once_updated_on_change_and_removed() {
+    if !private_scheduler() {
+        return;
+    }
     use std::os::unix::fs::PermissionsExt;
     let desktop = Desktop::start();
     let home = Home::new("", &credentials(&[("work", &in_seconds(3600))]));

@@ -303,7 +303,8 @@ impl Home {
     /// `PATH` (the fake `op` first, then `/usr/bin:/bin`), `AWS_EC2_METADATA_DISABLED=true`
     /// and `AWSMFA_REMINDERS=off` (a test about reminders removes it). The bus of the
     /// private session (its keychain) is passed only inside that session
-    /// ([`private_session`]), so nothing reaches the machine's own keychain.
+    /// ([`private_session`]); outside it `AWSMFA_KEYCHAIN=off`, so nothing reaches the
+    /// machine's own keychain.
     /// Runs in HOME. Add `AWS_ENDPOINT_URL_STS` ([`Moto::url`]) and `FAKE_OP_*` per test.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_awsmfa"));
@@ -319,9 +320,11 @@ impl Home {
             )
             .env("AWS_EC2_METADATA_DISABLED", "true")
             .env("AWSMFA_REMINDERS", "off");
-        if let Some(bus) = private_bus() {
-            cmd.env("DBUS_SESSION_BUS_ADDRESS", bus);
-        }
+        match private_bus() {
+            Some(bus) => cmd.env("DBUS_SESSION_BUS_ADDRESS", bus),
+            // No keychain at all: not the machine's own (a Mac's login Keychain needs no bus).
+            None => cmd.env("AWSMFA_KEYCHAIN", "off"),
+        };
         cmd
     }
 
@@ -397,6 +400,18 @@ pub fn private_session(what: &str) -> bool {
     }
     eprintln!("skipped: {why}");
     false
+}
+
+/// Whether a test that turns reminders on may run: on macOS they go to launchd and
+/// Notification Center, the person's own, so only inside a private session; elsewhere to a
+/// D-Bus bus of the test's own (and systemd only through a runtime folder the test makes).
+#[must_use]
+pub fn private_scheduler() -> bool {
+    if cfg!(target_os = "macos") {
+        private_session("launchd and Notification Center")
+    } else {
+        true
+    }
 }
 
 // ---------------------------------------------------------------------------------------
