@@ -221,10 +221,15 @@ pub fn changed_underneath(shown: &str) -> Error {
 /// file was read is never replaced; only one in the microseconds between this read and
 /// the rename can be.
 fn still_holds(target: &Path, old: Option<&str>) -> Result<bool, std::io::Error> {
-    match fs::read(target) {
-        Ok(bytes) => Ok(old.is_some_and(|old| old.as_bytes() == bytes)),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(old.is_none()),
-        Err(err) => Err(err),
+    match files::open_regular(target, true) {
+        Ok(mut file) => {
+            let bytes = files::read_limited(&mut file, LIMIT)?;
+            Ok(old.is_some_and(|old| old.as_bytes() == bytes))
+        }
+        Err(OpenError::Missing) => Ok(old.is_none()),
+        // Something else stands there now (a pipe, a folder): not what was read.
+        Err(OpenError::NotRegular(_) | OpenError::Link) => Ok(false),
+        Err(OpenError::Io(err)) => Err(err),
     }
 }
 

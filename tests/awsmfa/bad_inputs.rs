@@ -458,16 +458,17 @@ fn session_section_holding_long_term_keys() {
             "[work-mfa]\n{SOURCE_KEYS}[work]\naws_access_key_id = AKIALONGTERM\naws_secret_access_key = keep-me\n"
         ),
     );
-    assert_refused(
-        &home,
-        &mut login(&home, "work"),
-        Want {
-            progress: &[],
-            message: "[work] in the credentials file holds long-term keys (AKIA…), which awsmfa will not overwrite: move them to [work-mfa] and try again",
-            exit: 3,
-            kind: "config_invalid",
-        },
-    );
+    let want = || Want {
+        progress: &[],
+        message: "[work] in the credentials file holds long-term keys (AKIA…), which awsmfa will not overwrite: move them to [work-mfa] and try again",
+        exit: 3,
+        kind: "config_invalid",
+    };
+    assert_refused(&home, &mut login(&home, "work"), want());
+    // Nor remove them.
+    let mut logout = home.cmd();
+    logout.args(["logout", "work"]);
+    assert_refused(&home, &mut logout, want());
 }
 
 #[test]
