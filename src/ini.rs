@@ -93,24 +93,41 @@ fn content(line: &str) -> &str {
     line.strip_suffix('\r').unwrap_or(line)
 }
 
-/// Parses a `[header]` line into the section name, if it is one.
+/// Parses a `[header]` line (without its indentation) into the section name, if it is one,
+/// as Python's configparser does for botocore: the name is everything from the first `[` to
+/// the last `]`, as written (not trimmed), and what follows the last `]` is ignored.
 fn header_name(trimmed: &str) -> Option<Result<&str, String>> {
     let inner = trimmed.strip_prefix('[')?;
-    let Some(close) = inner.find(']') else {
+    let Some(close) = inner.rfind(']') else {
         return Some(Err("a section header needs a closing `]`".into()));
     };
-    let rest = inner[close + 1..].trim();
-    if !(rest.is_empty() || rest.starts_with('#') || rest.starts_with(';')) {
-        return Some(Err(format!(
-            "unexpected text after the section header: `{rest}`"
-        )));
-    }
-    Some(Ok(inner[..close].trim()))
+    Some(Ok(&inner[..close]))
+}
+
+/// Indentation as deep as `indent` (in characters, as configparser counts it) made of what
+/// is safe to write: its spaces and tabs, other white space (a lone CR, which Python reads as
+/// a line end) replaced by spaces.
+fn plain_indent(indent: &str) -> String {
+    indent
+        .chars()
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect()
+}
+
+/// How far `line` is indented, in characters, as configparser counts it.
+fn indentation(line: &str) -> usize {
+    line.chars().take_while(|c| c.is_whitespace()).count()
 }
 
 impl Document {
-    /// Parses `text`. Anything that is not a header, an entry, a comment, a blank line or a
-    /// continuation line is an error naming the line, like the AWS CLI's own parser.
+    /// Parses `text` as the AWS CLI does (Python's configparser, as botocore sets it up).
+    /// Anything that is not a header, an entry, a comment, a blank line or a continuation
+    /// line is an error naming the line, like the AWS CLI's own parser.
+    ///
+    /// A line is a continuation of the setting before it when it is indented deeper than
+    /// that setting's line (blank and comment lines in between do not matter); otherwise an
+    /// indented line is a header or a setting of its own. So `  [work]` after `key = value`
+    /// is part of that value, not a section, as the AWS CLI reads it.
     pub fn parse(text: impl Into<String>) -> Result<Self, ParseError> {
         let text = text.into();
         let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -118,6 +135,10 @@ impl Document {
         let mut entries: Vec<Entry> = Vec::new();
         let mut newline = "\n";
         let mut first_line = true;
+        // The indentation of the last header or setting line, and whether it was a setting
+        // (only a setting takes continuation lines).
+        let mut indent_level = 0;
+        let mut setting_open = false;
         for (index, range) in lines(&text[body_start..]).enumerate() {
             let range = range.start + body_start..range.end + body_start;
             let raw = &text[range.clone()];
@@ -139,6 +160,17 @@ impl Document {
                 }
                 continue;
             }
+            let indent = indentation(line);
+            if setting_open
+                && indent > indent_level
+                && let (Some(section), Some(last)) = (sections.last_mut(), entries.last_mut())
+            {
+                // A continuation (`s3 =` followed by indented sub-settings) belongs to its key.
+                section.span.end = range.end;
+                last.span.end = range.end;
+                continue;
+            }
+            indent_level = indent;
             if let Some(name) = header_name(trimmed) {
                 let name = name.map_err(err)?;
                 if name.is_empty() {
@@ -149,6 +181,7 @@ impl Document {
                     entries: entries.len()..entries.len(),
                     span: range.start..range.end,
                 });
+                setting_open = false;
                 continue;
             }
             let Some(section) = sections.last_mut() else {
@@ -157,15 +190,7 @@ impl Document {
                 ));
             };
             section.span.end = range.end;
-            let indented = line.starts_with([' ', '\t']);
-            let own_last = (!section.entries.is_empty())
-                .then(|| entries.last_mut())
-                .flatten();
-            if indented && let Some(last) = own_last {
-                // A continuation (`s3 =` followed by indented sub-settings) belongs to its key.
-                last.span.end = range.end;
-                continue;
-            }
+            setting_open = true;
             let Some(delimiter) = trimmed.bytes().position(|b| b == b'=' || b == b':') else {
                 return Err(err(format!(
                     "expected `key = value`, a `[section]` header or a `#` comment, found `{}`",
@@ -299,7 +324,8 @@ impl Document {
         }
         let targets: Vec<&Section> = self.sections.iter().filter(|s| s.name == name).collect();
         let newline = self.newline;
-        let line_for = |key: &str, value: &str| format!("{key} = {value}{newline}");
+        let line_for =
+            |indent: &str, key: &str, value: &str| format!("{indent}{key} = {value}{newline}");
         let Some(first) = targets.first() else {
             let mut out = self.text.clone();
             let body = self.text.trim_start_matches('\u{feff}');
@@ -312,7 +338,7 @@ impl Document {
             }
             out.push_str(&format!("[{name}]{newline}"));
             for (key, value) in values {
-                out.push_str(&line_for(key, value));
+                out.push_str(&line_for("", key, value));
             }
             return Ok(out);
         };
@@ -339,7 +365,10 @@ impl Document {
                     Some((key, value))
                         if is_first && !written.iter().any(|w| w.eq_ignore_ascii_case(key)) =>
                     {
-                        out.push_str(&line_for(key, value));
+                        // Indented as it was: how deep a line is decides, for the AWS CLI,
+                        // whether the lines after it continue it.
+                        let indent = plain_indent(&self.text[entry.span.start..entry.key.start]);
+                        out.push_str(&line_for(&indent, key, value));
                         written.push(key);
                     }
                     _ if is_set(entry_key) || is_removed(entry_key) => {}
@@ -359,13 +388,29 @@ impl Document {
                 if new.peek().is_some() {
                     end_line(&mut out, newline);
                 }
+                // As deep as the line that follows (an indented `  [next]` header): a new
+                // setting less indented than it would make the AWS CLI read it as part of
+                // the new value. Never deeper than the setting before it, which holds it.
+                let indent = plain_indent(self.indent_of_next_line(insert_at.max(cursor)));
                 for (key, value) in new {
-                    out.push_str(&line_for(key, value));
+                    out.push_str(&line_for(&indent, key, value));
                 }
             }
         }
         out.push_str(&self.text[cursor..]);
         Ok(out)
+    }
+
+    /// The indentation of the first line from `at` on that is not blank or a comment (""
+    /// when there is none).
+    fn indent_of_next_line(&self, at: usize) -> &str {
+        lines(&self.text[at..])
+            .map(|range| content(&self.text[at..][range]))
+            .find(|line| {
+                let trimmed = line.trim();
+                !(trimmed.is_empty() || trimmed.starts_with(['#', ';']))
+            })
+            .map_or("", |line| &line[..line.len() - line.trim_start().len()])
     }
 
     /// Returns the text without the keys `remove` in every section called `name`; the header

@@ -48,14 +48,16 @@ pub struct Line {
     pub content: String,
 }
 
-/// Reads `text` (which parsed) the way the AWS grammar does: after an optional BOM, a line
-/// is a comment when blank or starting with `#`/`;`, a header when starting with `[`, a
-/// continuation when indented and some setting came before it in its section, else a
+/// Reads `text` (which parsed) the way the AWS CLI's grammar (Python's configparser) does:
+/// after an optional BOM, a line is a comment when blank or starting with `#`/`;`; a
+/// continuation when a setting is open and the line is indented deeper than that setting's
+/// line; else a header when starting with `[` (the name running to the last `]`), or a
 /// setting whose key ends at the first `=` or `:`.
 pub fn classify(text: &str) -> Vec<Line> {
     let mut lines = Vec::new();
     let mut start = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut has_entry = false;
+    let mut indent_level = 0;
     while start < text.len() {
         let end = text[start..]
             .find('\n')
@@ -65,16 +67,19 @@ pub fn classify(text: &str) -> Vec<Line> {
             .unwrap_or(&text[start..end]);
         let content = content.strip_suffix('\r').unwrap_or(content);
         let trimmed = content.trim();
+        let indent = content.chars().take_while(|c| c.is_whitespace()).count();
         let kind = if trimmed.is_empty() || trimmed.starts_with(['#', ';']) {
             Kind::Comment
+        } else if has_entry && indent > indent_level {
+            Kind::Continuation
         } else if let Some(inner) = trimmed.strip_prefix('[') {
             has_entry = false;
-            let close = inner.find(']').expect("a header of a file that parsed");
-            Kind::Header(inner[..close].trim().to_string())
-        } else if content.starts_with([' ', '\t']) && has_entry {
-            Kind::Continuation
+            indent_level = indent;
+            let close = inner.rfind(']').expect("a header of a file that parsed");
+            Kind::Header(inner[..close].to_string())
         } else {
             has_entry = true;
+            indent_level = indent;
             let at = trimmed
                 .find(['=', ':'])
                 .expect("a setting of a file that parsed");
@@ -235,11 +240,8 @@ pub fn check_parse(text: &str) -> Result<(), String> {
             "[{}] holds {got:?}, expected {want:?}",
             section.name
         );
-        ensure!(
-            !section.name.is_empty() && section.name == section.name.trim(),
-            "section name {:?}",
-            section.name
-        );
+        // Names are kept as written (`[ work ]` is ` work `), as the AWS CLI keeps them.
+        ensure!(!section.name.is_empty(), "an empty section name");
     }
     Ok(())
 }
@@ -300,6 +302,47 @@ fn expected_upsert(
         out.push(tokens);
     }
     out
+}
+
+/// The names of the sections other than `name`, in order, as the AWS CLI reads them.
+fn others(text: &str, name: &str) -> Vec<String> {
+    sections(text)
+        .into_iter()
+        .map(|v| v.name)
+        .filter(|n| n != name)
+        .collect()
+}
+
+/// Every other section is still there, in order, as the AWS CLI reads it: no header became
+/// part of a value, nothing became a header.
+fn ensure_others_kept(text: &str, out: &str, name: &str) -> Result<(), String> {
+    ensure!(
+        others(text, name) == others(out, name),
+        "the other sections changed as read: {:?} became {:?}\n{out:?}",
+        others(text, name),
+        others(out, name)
+    );
+    Ok(())
+}
+
+/// `tokens` with the leading white space of the settings of `values` (written by the
+/// editor) taken off.
+fn unindented(tokens: &[Token], values: &[(String, String)]) -> Vec<Token> {
+    tokens
+        .iter()
+        .map(|token| match token {
+            Token::Setting { key, lines } if values.iter().any(|(k, _)| same_key(k, key)) => {
+                Token::Setting {
+                    key: key.clone(),
+                    lines: lines
+                        .iter()
+                        .map(|l| l.trim_start_matches([' ', '\t']).to_string())
+                        .collect(),
+                }
+            }
+            other => other.clone(),
+        })
+        .collect()
 }
 
 /// Upserts into `text` (which must parse) and checks the result (see the module docs).
@@ -374,13 +417,17 @@ pub fn check_upsert(
         let want = expected_upsert(&before_views, values, remove);
         for (i, ((want, b), a)) in want.iter().zip(&before_views).zip(&after_views).enumerate() {
             ensure!(b.header == a.header, "the header changed: {:?}", a.header);
+            // Written settings are indented as the editor sees fit (so that nothing around
+            // them changes meaning); what they say is compared.
+            let got = unindented(&a.tokens, values);
             ensure!(
-                want == &a.tokens,
+                want == &got,
                 "[{name}] #{i} holds\n{:?}\nexpected\n{want:?}\nfrom {text:?}\nto {out:?}",
                 a.tokens
             );
         }
     }
+    ensure_others_kept(text, &out, name)?;
 
     // Exactly the new keys, once each, on lines of their own; no removed key.
     for (key, value) in values {
@@ -409,7 +456,7 @@ pub fn check_upsert(
         if let Some((k, v)) = values.iter().find(|(k, _)| same_key(k, key)) {
             let want = format!("{k} = {v}{newline}");
             ensure!(
-                out[line.start..line.end] == want,
+                out[line.start..line.end].trim_start_matches([' ', '\t']) == want,
                 "{:?} should be {want:?}",
                 &out[line.start..line.end]
             );
@@ -484,5 +531,5 @@ pub fn check_remove(text: &str, name: &str, remove: &[String]) -> Result<(), Str
             a.tokens
         );
     }
-    Ok(())
+    ensure_others_kept(text, &out, name)
 }

@@ -326,3 +326,66 @@ proptest! {
         }
     }
 }
+
+/// The AWS CLI's own reader over generated files and edits: awsmfa never turns a file the
+/// AWS CLI reads into one it cannot read, nor changes how it reads another section, and the
+/// values written are what it reads (`tests/support/botocore_reads.py`, run once over all).
+#[test]
+fn the_aws_cli_reads_every_edit_of_a_file_it_read() {
+    use proptest::strategy::ValueTree;
+    use std::io::Write;
+
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let mut pairs = String::new();
+    let mut count = 0;
+    while count < 3000 {
+        let text = file().new_tree(&mut runner).unwrap().current();
+        let (name, values, remove) = edit().new_tree(&mut runner).unwrap().current();
+        let Ok(doc) = Document::parse(text.as_str()) else {
+            continue;
+        };
+        let set: Vec<(&str, &str)> = values
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        let removed: Vec<&str> = remove.iter().map(String::as_str).collect();
+        let Ok(after) = doc.upsert(&name, &set, &removed) else {
+            continue;
+        };
+        let pair = serde_json::json!({
+            "before": text,
+            "after": after,
+            "name": name,
+            "values": values,
+        });
+        pairs.push_str(&pair.to_string());
+        pairs.push('\n');
+        count += 1;
+    }
+    let script = std::path::Path::new(crate::support::REPO).join("tests/support/botocore_reads.py");
+    let mut child = std::process::Command::new(crate::support::python())
+        .arg(&script)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run botocore_reads.py (botocore comes with moto in .venv)");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(pairs.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{report}");
+    let read: u32 = report
+        .split(", ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
+    assert!(
+        read >= 500,
+        "too few files the AWS CLI reads to prove anything: {report}"
+    );
+}
