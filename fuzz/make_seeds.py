@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the fuzzers' seed corpus (fuzz/seeds/<target>/) from the corpus of real-world
-shaped files in src/ini/tests.rs (`const CORPUS`), so both stay one list.
+shaped files in src/ini/corpus.rs (`CORPUS`), so both stay one list.
 
     python3 fuzz/make_seeds.py
 
@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE = ROOT / "src/ini/tests.rs"
+SOURCE = ROOT / "src/ini/corpus.rs"
 SEEDS = ROOT / "fuzz/seeds"
 
 # (control bytes, extra after NUL or None): target a section of the file / a name of the

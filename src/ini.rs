@@ -8,9 +8,10 @@
 //!
 //! Syntax follows the AWS CLI (Python's `configparser` as botocore uses it): `[section]`
 //! headers (a trailing `#`/`;` comment allowed), `key = value` or `key: value` lines, full-line
-//! comments starting with `#` or `;`, indented continuation lines (nested `s3 =` settings), CRLF
-//! or LF line ends and an optional UTF-8 byte-order mark. Keys match case-insensitively.
-//! Values keep everything after the delimiter (AWS does not strip inline comments from values).
+//! comments starting with `#` or `;`, continuation lines indented deeper than their setting
+//! (nested `s3 =` settings), CRLF or LF line ends and an optional UTF-8 byte-order mark (which
+//! the AWS CLI refuses; see [`Document::cli_problems`]). Keys match case-insensitively. Values
+//! keep everything after the delimiter: the AWS CLI does not strip inline comments.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -32,10 +33,23 @@ pub struct ParseError {
 struct Entry {
     /// The key as written, trimmed.
     key: Range<usize>,
-    /// The value, trimmed; continuation lines are not part of it.
+    /// The value on the key's own line, trimmed.
     value: Range<usize>,
+    /// The whole value when continuation lines follow, joined as configparser joins them.
+    joined: Option<Box<str>>,
     /// Byte range of the line(s) in the document, line end included.
     span: Range<usize>,
+}
+
+/// Something that makes the AWS CLI refuse a whole file (see [`Document::cli_problems`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CliProblem {
+    /// 1-based line.
+    pub line: usize,
+    /// What is there: `has [work] twice (lines 3 and 9)`.
+    pub what: String,
+    /// What to do.
+    pub fix: &'static str,
 }
 
 /// A `key = value` setting as read.
@@ -43,14 +57,17 @@ struct Entry {
 pub struct Setting<'a> {
     /// The key as written, trimmed.
     pub key: &'a str,
-    /// The value, trimmed; continuation lines are not part of it.
+    /// The value as the AWS CLI reads it: trimmed, and with its continuation lines (each
+    /// trimmed, comments left out) after a `\n` each (`s3 =` then ` name = value` reads
+    /// `"\nname = value"`).
     pub value: &'a str,
 }
 
 /// One `[name]` section and the lines up to the next header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
-    /// The text between the brackets, trimmed (`profile work`, `work`, `default`).
+    /// The text between the first `[` and the last `]`, as written (`profile work`, `work`,
+    /// `default`; `  work ` stays padded, as the AWS CLI reads it).
     pub name: String,
     /// Its entries: a range of the document's entry list.
     entries: Range<usize>,
@@ -112,6 +129,26 @@ fn plain_indent(indent: &str) -> String {
         .chars()
         .map(|c| if c == '\t' { '\t' } else { ' ' })
         .collect()
+}
+
+/// The value of an entry with continuation lines as configparser reads it (`None` for one
+/// line): the first line's value, then each later line trimmed after a `\n`, blank lines kept
+/// as empty ones, comment lines left out, trailing white space removed.
+fn joined_value(text: &str, entry: &Entry) -> Option<Box<str>> {
+    let span = &text[entry.span.clone()];
+    let first_end = span.find('\n').map_or(span.len(), |i| i + 1);
+    if first_end == span.len() {
+        return None;
+    }
+    let mut value = text[entry.value.clone()].to_string();
+    for range in lines(&span[first_end..]) {
+        let line = content(&span[first_end..][range]).trim();
+        if !line.starts_with(['#', ';']) {
+            value.push('\n');
+            value.push_str(line);
+        }
+    }
+    Some(value.trim_end().into())
 }
 
 /// How far `line` is indented, in characters, as configparser counts it.
@@ -209,9 +246,13 @@ impl Document {
             entries.push(Entry {
                 key: at(key),
                 value: at(value),
+                joined: None,
                 span: range,
             });
             section.entries.end = entries.len();
+        }
+        for entry in &mut entries {
+            entry.joined = joined_value(&text, entry);
         }
         let mut index: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
         for (i, section) in sections.iter().enumerate() {
@@ -254,7 +295,7 @@ impl Document {
             .iter()
             .map(|e| Setting {
                 key: &self.text[e.key.clone()],
-                value: &self.text[e.value.clone()],
+                value: e.joined.as_deref().unwrap_or(&self.text[e.value.clone()]),
             })
     }
 
@@ -399,6 +440,86 @@ impl Document {
         }
         out.push_str(&self.text[cursor..]);
         Ok(out)
+    }
+
+    /// What in this file makes the AWS CLI (botocore) refuse to read it at all, though awsmfa
+    /// reads it: a byte-order mark, a section that appears twice, a key twice in one
+    /// section, a sub-setting line without `=`. In file order; empty for a file the AWS CLI
+    /// reads.
+    pub fn cli_problems(&self) -> Vec<CliProblem> {
+        let mut problems = Vec::new();
+        if self.text.starts_with('\u{feff}') {
+            problems.push(CliProblem {
+                line: 1,
+                what: "starts with a byte-order mark (BOM)".into(),
+                fix: "save it as UTF-8 without a BOM",
+            });
+        }
+        let line_of = |at: usize| self.text[..at].matches('\n').count() + 1;
+        for (i, section) in self.sections.iter().enumerate() {
+            let first = self.index[&section.name][0];
+            if first != i {
+                problems.push(CliProblem {
+                    line: line_of(section.span.start),
+                    what: format!(
+                        "has [{}] twice (lines {} and {})",
+                        section.name,
+                        line_of(self.sections[first].span.start),
+                        line_of(section.span.start)
+                    ),
+                    fix: "merge the two into one section",
+                });
+                continue;
+            }
+            let entries = self.entries_of(section);
+            for (j, entry) in entries.iter().enumerate() {
+                let key = self.key_of(entry);
+                if let Some(earlier) = entries[..j]
+                    .iter()
+                    .find(|e| self.key_of(e).eq_ignore_ascii_case(key))
+                {
+                    problems.push(CliProblem {
+                        line: line_of(entry.span.start),
+                        what: format!(
+                            "has {key} twice in [{}] (lines {} and {})",
+                            section.name,
+                            line_of(earlier.span.start),
+                            line_of(entry.span.start)
+                        ),
+                        fix: "keep one of them",
+                    });
+                }
+                if let Some(at) = self.sub_setting_without_equals(entry) {
+                    problems.push(CliProblem {
+                        line: line_of(at),
+                        what: format!(
+                            "has a line without `=` among the sub-settings of {key} in [{}] (line {})",
+                            section.name,
+                            line_of(at)
+                        ),
+                        fix: "write it as `name = value`, or indent it no deeper than the line before",
+                    });
+                }
+            }
+        }
+        problems.sort_by_key(|p| p.line);
+        problems
+    }
+
+    /// Where a setting with sub-settings (`s3 =`, then indented lines) has a line that is not
+    /// `name = value`, which botocore refuses the whole file for.
+    fn sub_setting_without_equals(&self, entry: &Entry) -> Option<usize> {
+        if !entry.value.is_empty() || entry.joined.is_none() {
+            return None;
+        }
+        let span = &self.text[entry.span.clone()];
+        let first_end = span.find('\n')? + 1;
+        lines(&span[first_end..])
+            .find(|range| {
+                let line = content(&span[first_end..][range.clone()]).trim();
+                !line.is_empty() && !line.starts_with(['#', ';']) && !line.contains('=')
+            })
+            .map(|range| entry.span.start + first_end + range.start)
     }
 
     /// The indentation of the first line from `at` on that is not blank or a comment (""

@@ -44,6 +44,8 @@ pub struct Outcome {
     pub stdout: String,
     /// The one line for stderr, on failure.
     pub stderr: Option<String>,
+    /// Warnings for stderr (`awsmfa: warning: …`), printed before the output.
+    pub warnings: Vec<String>,
     /// The exit code.
     pub exit_code: i32,
 }
@@ -71,12 +73,22 @@ fn execute(command: impl Run, format: Format, ctx: &Context<'_>) -> Outcome {
         Ok(report) => Outcome {
             stdout: launcher::render(format, &report),
             stderr: None,
+            warnings: if format == Format::Text {
+                report
+                    .warnings()
+                    .iter()
+                    .map(|w| format!("awsmfa: warning: {w}"))
+                    .collect()
+            } else {
+                Vec::new()
+            },
             exit_code: error::exit::OK,
         },
         Err(error) => Outcome {
             stdout: launcher::render_error(format, action, profile.as_deref(), &error)
                 .unwrap_or_default(),
             stderr: Some(launcher::error_line(format, &error)),
+            warnings: Vec::new(),
             exit_code: error.exit_code(),
         },
     }

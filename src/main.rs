@@ -29,6 +29,9 @@ fn main() {
         progress: &Stderr,
     };
     let outcome = awsmfa::run(cli, &ctx);
+    for line in &outcome.warnings {
+        eprintln!("{line}");
+    }
     let mut stdout = std::io::stdout().lock();
     let _ = stdout.write_all(outcome.stdout.as_bytes());
     let _ = stdout.flush();

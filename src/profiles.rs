@@ -4,7 +4,17 @@
 //! profile: `awsmfa_source_profile` in `[profile NAME]`, else `NAME-mfa`, else
 //! `NAME-long-term` (aws-mfa's convention). Only names with such a source are listed; the
 //! source profiles themselves are not.
+//!
+//! Profiles are found as the AWS CLI (botocore) finds them. In the config file a section is
+//! a profile when its header starts with `profile` and splits, as a shell splits words, into
+//! exactly two words (`[profile work]`, `[profile\twork]`, `[profile "ops team"]`; not
+//! `[profile in valid]`), or is `[default]`; when several sections name one profile
+//! (`[default]` and `[profile default]`), the last one is the profile. In the credentials
+//! file the section name is the profile name, as written. A profile's settings are its keys
+//! in the credentials file, else in the config file, as the AWS CLI merges the two; in each
+//! file `[DEFAULT]` gives defaults to every section and is no profile (configparser's rule).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -30,6 +40,8 @@ pub struct AwsFiles {
     pub config_path: PathBuf,
     /// Where the credentials file is.
     pub credentials_path: PathBuf,
+    /// Profile name → the header of the config section the AWS CLI reads it from.
+    config_profiles: HashMap<String, String>,
 }
 
 /// Parses one AWS file, naming the file and line in the error.
@@ -52,24 +64,74 @@ impl AwsFiles {
         let credentials_path = env.credentials_file()?;
         let config = store::read_optional(env, &config_path)?.unwrap_or_default();
         let credentials = store::read_optional(env, &credentials_path)?.unwrap_or_default();
-        Ok(AwsFiles {
-            config: parse_file(env, &config_path, config)?,
-            credentials: parse_file(env, &credentials_path, credentials)?,
+        Ok(AwsFiles::new(
+            parse_file(env, &config_path, config)?,
+            parse_file(env, &credentials_path, credentials)?,
             config_path,
             credentials_path,
-        })
+        ))
     }
 
-    /// A key of `[profile NAME]` (or `[default]`) in the config file.
+    /// The two files, already parsed.
+    pub fn new(
+        config: Document,
+        credentials: Document,
+        config_path: PathBuf,
+        credentials_path: PathBuf,
+    ) -> Self {
+        let mut config_profiles = HashMap::new();
+        for section in config.sections() {
+            if let Some(name) = profile_name_of_config_section(&section.name) {
+                // A later section of the same profile replaces the earlier one.
+                config_profiles.insert(name, section.name.clone());
+            }
+        }
+        AwsFiles {
+            config,
+            credentials,
+            config_path,
+            credentials_path,
+            config_profiles,
+        }
+    }
+
+    /// The same files with another version of the credentials file.
+    pub fn with_credentials(&self, credentials: Document) -> Self {
+        AwsFiles {
+            credentials,
+            ..self.clone()
+        }
+    }
+
+    /// A key of `profile`'s section of the config file, as the AWS CLI finds that section,
+    /// else of the file's `[DEFAULT]` section.
     pub fn config_value(&self, profile: &str, key: &str) -> Option<&str> {
-        self.config
-            .get(&config_section(profile), key)
-            .filter(|v| !v.is_empty())
+        let section = self.config_profiles.get(profile)?;
+        with_defaults(&self.config, section, key)
     }
 
-    /// A key of `[NAME]` in the credentials file.
+    /// A setting of `profile` as the AWS CLI reads it: from the credentials file, else the
+    /// config file.
+    pub fn setting(&self, profile: &str, key: &str) -> Option<&str> {
+        self.credentials_value(profile, key)
+            .or_else(|| self.config_value(profile, key))
+    }
+
+    /// The header of the config section to write `profile`'s settings into: the one the AWS
+    /// CLI reads them from, else a new one it will read (`[profile "ops team"]`).
+    pub fn config_section_of(&self, profile: &str) -> String {
+        self.config_profiles
+            .get(profile)
+            .cloned()
+            .unwrap_or_else(|| new_config_section(profile))
+    }
+
+    /// A key of `[NAME]` in the credentials file, else of the file's `[DEFAULT]` section.
     pub fn credentials_value(&self, profile: &str, key: &str) -> Option<&str> {
-        self.credentials.get(profile, key).filter(|v| !v.is_empty())
+        if !self.credentials.has_section(profile) {
+            return None;
+        }
+        with_defaults(&self.credentials, profile, key)
     }
 
     fn has_long_term_keys(&self, profile: &str) -> bool {
@@ -82,7 +144,7 @@ impl AwsFiles {
 
     /// The source profile for `name`, if one with keys exists.
     pub fn source_of(&self, name: &str) -> Option<String> {
-        if let Some(explicit) = self.config_value(name, "awsmfa_source_profile") {
+        if let Some(explicit) = self.setting(name, "awsmfa_source_profile") {
             return Some(explicit.to_string());
         }
         let mut candidate = String::with_capacity(name.len() + 10);
@@ -102,7 +164,7 @@ impl AwsFiles {
         let mut seen = std::collections::HashSet::new();
         let mut names: Vec<String> = Vec::new();
         let mut add = |name: &str| {
-            if !name.is_empty() && seen.insert(name.to_string()) {
+            if !name.is_empty() && name != DEFAULTS_SECTION && seen.insert(name.to_string()) {
                 names.push(name.to_string());
             }
         };
@@ -113,15 +175,15 @@ impl AwsFiles {
                 }
             }
         }
-        for section in self.config.sections() {
-            if let Some(name) = profile_name_of_config_section(&section.name)
-                && self
-                    .config
-                    .value(section, "awsmfa_source_profile")
-                    .is_some()
-            {
-                add(name);
-            }
+        let mut configured: Vec<&str> = self
+            .config_profiles
+            .keys()
+            .map(String::as_str)
+            .filter(|name| self.config_value(name, "awsmfa_source_profile").is_some())
+            .collect();
+        configured.sort_unstable();
+        for name in configured {
+            add(name);
         }
         // Each name's source, looked up once.
         let with_sources: Vec<(String, String)> = names
@@ -152,23 +214,9 @@ impl AwsFiles {
         let has_keys = self.credentials_value(name, "aws_session_token").is_some()
             || self.credentials_value(name, "aws_access_key_id").is_some();
         let (status, seconds_left) = expiry::status(expires_at.filter(|_| has_keys), now);
-        // The section names are built once: `list` looks up a dozen keys per profile.
-        let own_section = config_section(name);
-        let source_section = config_section(&source);
-        let own = |key: &str| {
-            self.config
-                .get(&own_section, key)
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
-        let either = |key: &str| {
-            own(key).or_else(|| {
-                self.config
-                    .get(&source_section, key)
-                    .filter(|v| !v.is_empty())
-                    .map(str::to_string)
-            })
-        };
+        let own = |key: &str| self.setting(name, key).map(str::to_string);
+        let either =
+            |key: &str| own(key).or_else(|| self.setting(&source, key).map(str::to_string));
         Profile {
             name: name.to_string(),
             region: either("region"),
@@ -191,20 +239,49 @@ impl AwsFiles {
         }
     }
 
+    /// The session's expiry: the earliest of those recorded, since another tool refreshing
+    /// the keys (aws-mfa adds `expiration`) may leave an older, later one behind; never more
+    /// time than the shortest record.
     fn session_expiry(&self, name: &str) -> Option<Timestamp> {
         std::iter::once(expiry::EXPIRY_KEY)
             .chain(expiry::OTHER_EXPIRY_KEYS)
-            .find_map(|key| self.credentials_value(name, key).and_then(expiry::parse))
+            .filter_map(|key| self.credentials_value(name, key).and_then(expiry::parse))
+            .min()
+    }
+
+    /// What makes the AWS CLI refuse one of the two files (though awsmfa reads it), one
+    /// line each, with the fix.
+    pub fn cli_warnings(&self, env: &Env) -> Vec<String> {
+        let mut out = Vec::new();
+        for (doc, path) in [
+            (&self.config, &self.config_path),
+            (&self.credentials, &self.credentials_path),
+        ] {
+            let problems = doc.cli_problems();
+            let Some(first) = problems.first() else {
+                continue;
+            };
+            let more = match problems.len() - 1 {
+                0 => String::new(),
+                n => format!(" (and {n} more)"),
+            };
+            out.push(format!(
+                "{} {}{more}, so the AWS CLI and SDKs will not read it: {}",
+                paths::display(env, path),
+                first.what,
+                first.fix
+            ));
+        }
+        out
     }
 
     /// The endpoint settings of `profile`'s section of the config file for `service`: its
     /// `endpoint_url`, the service's `endpoint_url` in the `services` section it names, and
     /// `ignore_configured_endpoint_urls` (read by [`crate::aws::endpoint`]).
     pub fn endpoints(&self, env: &Env, profile: &str, service: Service) -> ProfileEndpoints {
-        let section = config_section(profile);
+        let section = self.config_section_of(profile);
         let own = |key: &str| {
-            self.config
-                .get(&section, key)
+            self.setting(profile, key)
                 .filter(|v| !v.trim().is_empty())
                 .map(str::to_string)
         };
@@ -228,17 +305,14 @@ impl AwsFiles {
 
     /// Every profile name in either file, for "which profiles do exist" messages.
     pub fn all_profile_names(&self) -> Vec<String> {
-        let mut names: Vec<String> =
-            self.credentials
-                .sections()
-                .iter()
-                .map(|s| s.name.clone())
-                .chain(
-                    self.config.sections().iter().filter_map(|s| {
-                        profile_name_of_config_section(&s.name).map(str::to_string)
-                    }),
-                )
-                .collect();
+        let mut names: Vec<String> = self
+            .credentials
+            .sections()
+            .iter()
+            .map(|s| s.name.clone())
+            .filter(|name| name != DEFAULTS_SECTION)
+            .chain(self.config_profiles.keys().cloned())
+            .collect();
         names.sort();
         names.dedup();
         names
@@ -246,6 +320,15 @@ impl AwsFiles {
 
     /// Looks a session profile up, or explains what exists instead.
     pub fn require(&self, env: &Env, name: &str, now: Timestamp) -> Result<Profile> {
+        if name == DEFAULTS_SECTION {
+            // A session written there would be every profile's keys for the AWS CLI.
+            return Err(Error::new(
+                ErrorKind::ProfileNotFound,
+                format!(
+                    "{DEFAULTS_SECTION} is no profile for the AWS CLI (its settings are the defaults of every section): use another name"
+                ),
+            ));
+        }
         if let Some(profile) = self.profile(name, now) {
             return Ok(profile);
         }
@@ -277,24 +360,50 @@ impl AwsFiles {
     }
 }
 
-/// The config-file section that holds a profile's settings.
-pub fn config_section(profile: &str) -> String {
+/// Python's configparser, which the AWS CLI reads the files with, takes `[DEFAULT]` as the
+/// defaults of every other section of the same file, and as no section (so no profile) of its
+/// own.
+pub const DEFAULTS_SECTION: &str = "DEFAULT";
+
+/// `key` of `section` (which exists) as configparser reads it: its own value, else the one in
+/// `[DEFAULT]`. An empty value is none.
+fn with_defaults<'a>(doc: &'a Document, section: &str, key: &str) -> Option<&'a str> {
+    if section == DEFAULTS_SECTION {
+        return None;
+    }
+    doc.get(section, key)
+        .or_else(|| doc.get(DEFAULTS_SECTION, key))
+        .filter(|v| !v.is_empty())
+}
+
+/// The header of a new config section for `profile`, one the AWS CLI reads as that profile:
+/// `default`, `profile work`, or the name quoted as a shell word (`profile 'ops team'`).
+pub fn new_config_section(profile: &str) -> String {
     if profile == "default" {
-        "default".to_string()
-    } else {
+        return "default".to_string();
+    }
+    let plain = !profile.is_empty()
+        && !profile
+            .chars()
+            .any(|c| c.is_whitespace() || "'\"\\".contains(c));
+    if plain {
         format!("profile {profile}")
+    } else {
+        format!("profile {}", crate::quote::shell_word(profile))
     }
 }
 
-/// `profile work` → `work`, `default` → `default`; other section kinds → `None`.
-fn profile_name_of_config_section(section: &str) -> Option<&str> {
-    if section == "default" {
-        return Some("default");
+/// The profile a config section is, as botocore decides it: a header starting with
+/// `profile` that splits into exactly two shell words names the second; `default` is
+/// `default`; anything else (`sso-session`, `services`, `[foo]`) is no profile.
+fn profile_name_of_config_section(section: &str) -> Option<String> {
+    if section.starts_with("profile") {
+        return match crate::quote::shell_split(section)?.as_slice() {
+            [_, name] => Some(name.clone()),
+            _ => None,
+        };
     }
-    section
-        .strip_prefix("profile")
-        .filter(|rest| rest.starts_with([' ', '\t']))
-        .map(str::trim)
+    (section == "default").then(|| "default".to_string())
 }
 
 /// A session profile and what awsmfa knows about it without asking anything but the files.
@@ -354,12 +463,12 @@ mod tests {
     use super::*;
 
     fn files(config: &str, credentials: &str) -> AwsFiles {
-        AwsFiles {
-            config: Document::parse(config).unwrap(),
-            credentials: Document::parse(credentials).unwrap(),
-            config_path: "/h/.aws/config".into(),
-            credentials_path: "/h/.aws/credentials".into(),
-        }
+        AwsFiles::new(
+            Document::parse(config).unwrap(),
+            Document::parse(credentials).unwrap(),
+            "/h/.aws/config".into(),
+            "/h/.aws/credentials".into(),
+        )
     }
 
     const NOW: &str = "2026-11-25T10:00:00Z";
@@ -436,5 +545,55 @@ mod tests {
         let err = f.require(&env, "plain", now).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::NotMfaProfile);
         assert!(err.message().contains("[plain-mfa]"), "{}", err.message());
+    }
+
+    #[test]
+    fn default_sections_are_defaults_of_their_file_as_configparser_reads_them() {
+        let f = files(
+            "[DEFAULT]
+region = eu-central-1
+mfa_serial = arn:aws:iam::1:mfa/all
+[profile work]
+region = eu-west-1
+[profile bare]
+region =
+",
+            "[DEFAULT]
+aws_mfa_device = x
+[work-mfa]
+aws_access_key_id = A
+aws_secret_access_key = s
+[DEFAULT-mfa]
+aws_access_key_id = A
+aws_secret_access_key = s
+",
+        );
+        assert_eq!(f.setting("work", "region"), Some("eu-west-1"));
+        assert_eq!(
+            f.setting("work", "mfa_serial"),
+            Some("arn:aws:iam::1:mfa/all")
+        );
+        assert_eq!(
+            f.setting("bare", "region"),
+            None,
+            "an empty own value shadows the default"
+        );
+        assert_eq!(f.credentials_value("work-mfa", "aws_mfa_device"), Some("x"));
+        assert_eq!(f.credentials_value("nope", "aws_mfa_device"), None);
+        assert_eq!(f.credentials_value("DEFAULT", "aws_mfa_device"), None);
+        let now = NOW.parse().unwrap();
+        let names: Vec<String> = f
+            .session_profiles(now)
+            .into_iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(names, ["work"], "[DEFAULT] is no profile");
+        assert!(!f.all_profile_names().iter().any(|n| n == "DEFAULT"));
+        let err = f.require(&Env::default(), "DEFAULT", now).unwrap_err();
+        assert!(
+            err.message().starts_with("DEFAULT is no profile"),
+            "{}",
+            err.message()
+        );
     }
 }

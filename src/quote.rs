@@ -14,6 +14,64 @@ pub fn shell_word(word: &str) -> String {
     }
 }
 
+/// `text` split into words as Python's `shlex.split` splits them (POSIX rules, which
+/// botocore uses for config headers): white space separates words, single quotes keep
+/// everything, double quotes keep all but `\"` and `\\`, a backslash outside quotes keeps
+/// the next character. `None` where shlex fails: an unclosed quote, a trailing backslash.
+pub fn shell_split(text: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' | '\r' | '\n' => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            '\\' => {
+                word.push(chars.next()?);
+                in_word = true;
+            }
+            '\'' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => word.push(c),
+                    }
+                }
+            }
+            '"' => {
+                in_word = true;
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('"' | '\\') => word.push(c),
+                            c => {
+                                word.push('\\');
+                                word.push(c);
+                            }
+                        },
+                        c => word.push(c),
+                    }
+                }
+            }
+            c => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if in_word {
+        words.push(word);
+    }
+    Some(words)
+}
+
 /// `&`, `<` and `>` escaped: text for a property list, or for a notification server that
 /// reads the body as markup.
 pub fn xml_text(text: &str) -> String {
@@ -38,6 +96,31 @@ mod tests {
         assert_eq!(shell_word("my profile"), "'my profile'");
         assert_eq!(shell_word("a'b;rm -rf"), r"'a'\''b;rm -rf'");
         assert_eq!(shell_word("$(x)"), "'$(x)'");
+    }
+
+    #[test]
+    fn splits_words_as_pythons_shlex_does() {
+        let split = |s: &str| shell_split(s).map(|w| w.join("|"));
+        assert_eq!(split("profile work").as_deref(), Some("profile|work"));
+        assert_eq!(split("profile\t  work ").as_deref(), Some("profile|work"));
+        assert_eq!(
+            split("profile \"ops team\"").as_deref(),
+            Some("profile|ops team")
+        );
+        assert_eq!(split("profile 'a b'").as_deref(), Some("profile|a b"));
+        assert_eq!(split("profile a\\ b").as_deref(), Some("profile|a b"));
+        assert_eq!(
+            split("profile \"a\\\"b\\x\"").as_deref(),
+            Some("profile|a\"b\\x")
+        );
+        assert_eq!(split("profile ''").as_deref(), Some("profile|"));
+        assert_eq!(split("profile \"a"), None);
+        assert_eq!(split("profile a\\"), None);
+        // What shell_word quotes, shell_split reads back.
+        for name in ["ops team", "it's", "a\"b", "ünï"] {
+            let words = shell_split(&format!("profile {}", shell_word(name))).unwrap();
+            assert_eq!(words, ["profile", name]);
+        }
     }
 
     #[test]

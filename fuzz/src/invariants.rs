@@ -4,7 +4,8 @@
 //! targets, so both prove the same things:
 //!
 //! - [`check_parse`]: the parser reads what the line-by-line reading reads (sections, keys,
-//!   values) and keeps the text as it was;
+//!   values with their continuation lines joined as configparser joins them) and keeps the
+//!   text as it was;
 //! - [`check_upsert`]: every byte outside the target section(s) is unchanged (a missing
 //!   section is appended after the old text, which stays a byte-for-byte prefix), the result
 //!   parses, the target holds exactly the new keys once each and no removed key, and every
@@ -220,14 +221,31 @@ pub fn check_parse(text: &str) -> Result<(), String> {
     );
     let mut section = usize::MAX;
     let mut entries: Vec<Vec<(String, String)>> = vec![Vec::new(); headers.len()];
+    // Blank lines since the last line of the open setting: part of its value when a
+    // continuation line follows (configparser keeps them, and drops them at the end).
+    let mut blanks = 0;
     for line in &lines {
         match &line.kind {
-            Kind::Header(_) => section = section.wrapping_add(1),
+            Kind::Header(_) => {
+                section = section.wrapping_add(1);
+                blanks = 0;
+            }
             Kind::Entry(key, value) => {
                 ensure!(section < headers.len(), "a setting before the first header");
                 entries[section].push((key.clone(), value.clone()));
+                blanks = 0;
             }
-            _ => {}
+            Kind::Continuation => {
+                let Some((_, value)) = entries.get_mut(section).and_then(|e| e.last_mut()) else {
+                    return Err("a continuation without a setting".into());
+                };
+                value.push_str(&"\n".repeat(blanks + 1));
+                value.push_str(line.content.trim());
+                let kept = value.trim_end().len();
+                value.truncate(kept);
+                blanks = 0;
+            }
+            Kind::Comment => blanks += usize::from(line.content.trim().is_empty()),
         }
     }
     for (section, want) in doc.sections().iter().zip(&entries) {

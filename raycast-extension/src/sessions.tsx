@@ -4,7 +4,7 @@
 import { Action, ActionPanel, Color, Icon, Keyboard, LaunchProps, List, openExtensionPreferences } from "@raycast/api";
 import { useCachedPromise } from "@raycast/utils";
 import { useEffect, useState } from "react";
-import { listProfiles, Profile } from "./lib/awsmfa";
+import { listSessions, Profile } from "./lib/awsmfa";
 import { asAwsmfaError, BinaryNotFoundError, shownMessage } from "./lib/errors";
 import { exportCommand, formatClock, formatTimeLeft, statusAt } from "./lib/format";
 import { logOut, refreshSession } from "./ui/actions";
@@ -14,8 +14,8 @@ import { SetupGuide } from "./ui/setup-guide";
 import { statusIcon, statusTag } from "./ui/status";
 import { useNow } from "./ui/use-now";
 
-async function fetchProfiles(query: string): Promise<Profile[]> {
-  return listProfiles(awsmfaOptions(), query);
+async function fetchProfiles(query: string): Promise<{ profiles: Profile[]; warnings: string[] }> {
+  return listSessions(awsmfaOptions(), query);
 }
 
 function subtitle(profile: Profile): string {
@@ -109,7 +109,8 @@ export default function Command(props: LaunchProps<{ launchContext?: SessionsLau
 
   if (error instanceof BinaryNotFoundError) return <SetupGuide error={error} onRetry={revalidate} />;
 
-  const profiles = data ?? [];
+  const profiles = data?.profiles ?? [];
+  const warnings = data?.warnings ?? [];
   const failure = error ? asAwsmfaError(error) : null;
 
   return (
@@ -149,7 +150,27 @@ export default function Command(props: LaunchProps<{ launchContext?: SessionsLau
           }
         />
       ) : (
-        profiles.map((profile) => <ProfileItem key={profile.name} profile={profile} now={now} onChanged={revalidate} />)
+        <>
+          {profiles.map((profile) => (
+            <ProfileItem key={profile.name} profile={profile} now={now} onChanged={revalidate} />
+          ))}
+          {warnings.length > 0 ? (
+            <List.Section title="The AWS CLI Will Not Read">
+              {warnings.map((warning) => (
+                <List.Item
+                  key={warning}
+                  title={warning}
+                  icon={{ source: Icon.Warning, tintColor: Color.Orange }}
+                  actions={
+                    <ActionPanel>
+                      <Action.CopyToClipboard title="Copy Warning" content={warning} />
+                    </ActionPanel>
+                  }
+                />
+              ))}
+            </List.Section>
+          ) : null}
+        </>
       )}
     </List>
   );

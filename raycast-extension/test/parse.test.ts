@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { parseListOutput, parseLoginOutput, parseLogoutOutput, parseStatusOutput } from "../src/lib/awsmfa";
+import {
+  parseListOutput,
+  parseListWarnings,
+  parseLoginOutput,
+  parseLogoutOutput,
+  parseStatusOutput,
+} from "../src/lib/awsmfa";
 import { AwsmfaError, UNEXPECTED_OUTPUT } from "../src/lib/errors";
 
 const WORK = {
@@ -134,5 +140,15 @@ describe("parseLogoutOutput", () => {
 
   it("rejects a missing logged_out", () => {
     expect(thrown(() => parseLogoutOutput('{"profile": "work"}')).message).toContain('"logged_out"');
+  });
+});
+
+describe("parseListWarnings", () => {
+  it("reads awsmfa's warnings, and none when it has none", () => {
+    const warning =
+      "~/.aws/credentials starts with a byte-order mark (BOM), so the AWS CLI and SDKs will not read it: save it as UTF-8 without a BOM";
+    expect(parseListWarnings(JSON.stringify({ profiles: [], warnings: [warning] }))).toEqual([warning]);
+    expect(parseListWarnings(JSON.stringify({ profiles: [] }))).toEqual([]);
+    expect(() => parseListWarnings(JSON.stringify({ profiles: [], warnings: "no" }))).toThrow();
   });
 });

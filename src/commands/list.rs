@@ -18,6 +18,7 @@ impl Run for List {
         let now = ctx.clock.read();
         let files = AwsFiles::load(&ctx.env)?;
         let profiles = files.session_profiles(now.at);
+        let warnings = files.cli_warnings(&ctx.env);
         // The process ends right after printing: freeing every parsed line one by one would
         // cost `list` (on Alfred's keystroke path) more than reading the files did.
         std::mem::forget(files);
@@ -25,6 +26,7 @@ impl Run for List {
         Ok(Report::List {
             profiles: crate::fuzzy::rank(profiles, query, |p| &p.name),
             now,
+            warnings,
         })
     }
 }

@@ -132,6 +132,23 @@ fn long_term_keys(files: &AwsFiles, profile: &Profile) -> Result<LongTermKeys> {
             ),
         ));
     };
+    // An indented line after a key continues its value for the AWS CLI, as for awsmfa; a
+    // key that runs over lines is no key AWS accepts, and its signature error would not
+    // say why.
+    if let Some(key) = [
+        ("aws_access_key_id", &access_key_id),
+        ("aws_secret_access_key", &secret_access_key),
+    ]
+    .into_iter()
+    .find_map(|(key, value)| value.contains('\n').then_some(key))
+    {
+        return Err(Error::new(
+            ErrorKind::ConfigInvalid,
+            format!(
+                "{key} in [{source}] of the credentials file runs on into the indented line after it, as the AWS CLI reads it too: remove that line's indentation and try again"
+            ),
+        ));
+    }
     if access_key_id.starts_with("ASIA") || get("aws_session_token").is_some() {
         return Err(Error::new(
             ErrorKind::StsSessionCredentials,
@@ -212,10 +229,7 @@ fn write_session(
     crate::store::edit(env, &path, |old| {
         let doc = crate::profiles::parse_file(env, &path, old.unwrap_or_default().to_string())?;
         // Re-checked under the lock against what is on disk now.
-        let fresh = AwsFiles {
-            credentials: doc.clone(),
-            ..files.clone()
-        };
+        let fresh = files.with_credentials(doc.clone());
         guard_long_term_keys(&fresh, name)?;
         // A program that ignores the lock may be halfway through rewriting the file (one
         // that writes in place empties it first). Writing on top of a file that lost a

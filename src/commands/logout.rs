@@ -28,10 +28,7 @@ impl Run for Logout {
             let Some(old) = old else { return Ok(None) };
             let doc = crate::profiles::parse_file(env, &path, old.to_string())?;
             // Re-checked under the lock: the file may have changed since it was first read.
-            let fresh = AwsFiles {
-                credentials: doc.clone(),
-                ..files.clone()
-            };
+            let fresh = files.with_credentials(doc.clone());
             guard_long_term_keys(&fresh, name)?;
             Ok(Document::remove_keys(&doc, name, &remove))
         })?;

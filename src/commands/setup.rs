@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::keychain::{is_valid_serial, no_serial};
 use crate::launcher::{Action, Report};
 use crate::paths;
-use crate::profiles::{AwsFiles, Profile, config_section};
+use crate::profiles::{AwsFiles, Profile};
 use crate::quote::shell_word;
 use crate::sts::LongTermKeys;
 
@@ -95,7 +95,7 @@ fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
                 None => remove.push(key),
             }
         }
-        let section = config_section(name);
+        let section = files.config_section_of(name);
         let path = files.config_path.clone();
         let env = &ctx.env;
         crate::store::edit(env, &path, |old| {

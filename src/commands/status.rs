@@ -20,6 +20,7 @@ impl Run for Status {
             profile,
             reminders,
             now,
+            warnings: files.cli_warnings(&ctx.env),
         })
     }
 }

@@ -3,76 +3,9 @@
 
 use super::*;
 
-/// Real-world shapes: comments of both kinds, CRLF, a BOM, no trailing newline, duplicate
-/// sections and keys, names with spaces, dots and unicode, nested `s3 =` settings, other
-/// tools' keys.
-const CORPUS: &[(&str, &str)] = &[
-    ("empty", ""),
-    ("only a comment", "# nothing here yet\n"),
-    (
-        "aws-cli default",
-        "[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
-    ),
-    (
-        "comments and blank lines",
-        "# Work account — rotate keys every 90 days\n; old style comment\n\n[work-mfa]\n# long-term\naws_access_key_id=AKIA1\naws_secret_access_key=abc\n\n\n[work]\naws_access_key_id = ASIAOLD\n# keep this comment\naws_secret_access_key = old\naws_session_token = old\nregion = eu-west-1\n\n# trailing comment about [other]\n[other]\nx = y\n",
-    ),
-    (
-        "crlf",
-        "[work-mfa]\r\naws_access_key_id = AKIA1\r\naws_secret_access_key = s\r\n\r\n[work]\r\naws_session_token = t\r\n\r\n[z]\r\nk = v\r\n",
-    ),
-    ("bom", "\u{feff}[work]\naws_access_key_id = A\n[b]\nk = v\n"),
-    (
-        "no trailing newline",
-        "[a]\nk = v\n[work]\naws_access_key_id = A",
-    ),
-    (
-        "no trailing newline, other last",
-        "[work]\nk = v\n[a]\nk = v",
-    ),
-    (
-        "duplicate sections and keys",
-        "[work]\naws_access_key_id = A1\naws_access_key_id = A2\n[mid]\nm = 1\n[work]\naws_session_token = T2\nnote = keep\n",
-    ),
-    (
-        "odd names",
-        "[my profile]\nk = v\n[team.prod]\nk = v\n[ünïcødé-账户]\nk = v\n[work]\nk = v\n",
-    ),
-    (
-        "nested settings",
-        "[work]\nregion = us-east-1\ns3 =\n  max_concurrent_requests = 20\n  addressing_style = path\n[after]\nk = v\n",
-    ),
-    (
-        "colon delimiter and odd spacing",
-        "[work]\n  aws_access_key_id:ASIA\n\taws_session_token =   t  \n[x]\nk=v\n",
-    ),
-    (
-        "other tools' keys",
-        "[work]\naws_access_key_id = ASIA\naws_session_token = t\naws_security_token = t\nexpiration = 2019-01-01 00:00:00\nassumed_role = False\nx_principal_arn = arn:aws:iam::1:user/me\n",
-    ),
-    (
-        "header with comment",
-        "[work] # session written by awsmfa\nk = v\n[a] ; x\nk = v\n",
-    ),
-    ("whitespace only", "\n\n  \n"),
-];
-
-const NAMES: &[&str] = &[
-    "work",
-    "new-profile",
-    "my profile",
-    "ünïcødé-账户",
-    "team.prod",
-];
-
-const VALUES: &[(&str, &str)] = &[
-    ("aws_access_key_id", "ASIANEW"),
-    ("aws_secret_access_key", "secret/with+chars="),
-    ("aws_session_token", "token"),
-    ("x_security_token_expires", "2026-11-25T18:42:00Z"),
-];
-
-const REMOVE: &[&str] = &["aws_security_token", "expiration"];
+#[path = "corpus.rs"]
+mod corpus;
+use corpus::{CORPUS, NAMES, REMOVE, VALUES};
 
 /// The text outside every section called `name`, in order.
 fn outside(doc: &Document, name: &str) -> Vec<String> {
@@ -252,12 +185,22 @@ fn headers_and_continuations_read_as_the_aws_cli_reads_them() {
     let doc = Document::parse("[a]\n  k = v\n  [b]\n  j = w\n\n    more\n").unwrap();
     let names: Vec<&str> = doc.sections().iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["a", "b"]);
-    assert_eq!(doc.get("b", "j"), Some("w"));
     assert_eq!(
-        doc.get("b", "more"),
-        None,
-        "continues j across the blank line"
+        doc.get("b", "j"),
+        Some("w\n\nmore"),
+        "continued across the blank line, which stays in the value"
     );
+    assert_eq!(doc.get("b", "more"), None);
+    // Continuation lines join the value trimmed, comments left out, as configparser joins them.
+    let doc =
+        Document::parse("[a]\ns3 =\n  name = value  \n  # note\n\tother = x\n\n[b]\n").unwrap();
+    assert_eq!(doc.get("a", "s3"), Some("\nname = value\nother = x"));
+    assert!(doc.cli_problems().is_empty());
+    let doc = Document::parse("[a]\ns3 =\n  name = value\n  [b]\n").unwrap();
+    let problems = doc.cli_problems();
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].line, 4);
+    assert!(problems[0].what.contains("without `=`"), "{problems:?}");
 }
 
 #[test]
@@ -284,4 +227,28 @@ fn refuses_names_and_values_that_would_break_the_file() {
     }
     assert!(doc.upsert("a", &[("k", "line\nbreak")], &[]).is_err());
     assert!(doc.upsert("a", &[("k=x", "v")], &[]).is_err());
+}
+
+#[test]
+fn what_the_aws_cli_refuses_to_read_is_named_with_its_lines() {
+    assert!(
+        Document::parse("[a]\nk = v\n")
+            .unwrap()
+            .cli_problems()
+            .is_empty()
+    );
+    let doc = Document::parse("\u{feff}[a]\nk = v\nK = w\n[b]\n[a]\nx = 1\n").unwrap();
+    let problems: Vec<String> = doc
+        .cli_problems()
+        .into_iter()
+        .map(|p| format!("{}: {}: {}", p.line, p.what, p.fix))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            "1: starts with a byte-order mark (BOM): save it as UTF-8 without a BOM",
+            "3: has K twice in [a] (lines 2 and 3): keep one of them",
+            "5: has [a] twice (lines 1 and 5): merge the two into one section",
+        ]
+    );
 }

@@ -31,12 +31,14 @@ pub struct ScriptFilter<I> {
 pub struct ProfileItems<'a> {
     profiles: &'a [Profile],
     now: &'a Now,
+    warnings: &'a [String],
 }
 
 impl Serialize for ProfileItems<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.profiles.len().max(1)))?;
+        let mut seq =
+            serializer.serialize_seq(Some(self.profiles.len().max(1) + self.warnings.len()))?;
         if self.profiles.is_empty() {
             seq.serialize_element(&Item {
                 title: "No MFA profiles found".into(),
@@ -48,6 +50,21 @@ impl Serialize for ProfileItems<'_> {
         }
         for profile in self.profiles {
             seq.serialize_element(&profile_item(profile, self.now))?;
+        }
+        // Last, so that ↩ on the best match still logs in.
+        for warning in self.warnings {
+            let (what, fix) = warning.rsplit_once(": ").unwrap_or((warning, ""));
+            seq.serialize_element(&Item {
+                title: what.into(),
+                subtitle: fix.into(),
+                valid: false,
+                icon: error_icon(),
+                text: Some(Text {
+                    copy: warning.as_str().into(),
+                    largetype: warning.as_str().into(),
+                }),
+                ..Item::default()
+            })?;
         }
         seq.end()
     }
@@ -207,7 +224,11 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Now) -> Item<'a> {
 }
 
 /// The Script Filter for a list of profiles.
-pub fn list<'a>(profiles: &'a [Profile], now: &'a Now) -> ScriptFilter<ProfileItems<'a>> {
+pub fn list<'a>(
+    profiles: &'a [Profile],
+    now: &'a Now,
+    warnings: &'a [String],
+) -> ScriptFilter<ProfileItems<'a>> {
     let counting = |s: Status| profiles.iter().any(|p| p.status == s);
     let rerun = if counting(Status::Expiring) {
         Some(1.0)
@@ -219,7 +240,11 @@ pub fn list<'a>(profiles: &'a [Profile], now: &'a Now) -> ScriptFilter<ProfileIt
     ScriptFilter {
         rerun,
         skipknowledge: true,
-        items: ProfileItems { profiles, now },
+        items: ProfileItems {
+            profiles,
+            now,
+            warnings,
+        },
     }
 }
 
@@ -257,10 +282,17 @@ pub(super) fn render(report: &Report) -> String {
         )
     };
     match report {
-        Report::List { profiles, now } => {
-            to_json_sized(&list(profiles, now), 1024 * (profiles.len() + 1))
-        }
-        Report::Status { profile, now, .. } => to_json(&list(std::slice::from_ref(profile), now)),
+        Report::List {
+            profiles,
+            now,
+            warnings,
+        } => to_json_sized(&list(profiles, now, warnings), 1024 * (profiles.len() + 1)),
+        Report::Status {
+            profile,
+            now,
+            warnings,
+            ..
+        } => to_json(&list(std::slice::from_ref(profile), now, warnings)),
         Report::LoggedIn {
             profile,
             expires_at,

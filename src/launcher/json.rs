@@ -41,12 +41,29 @@ pub(super) fn render(report: &Report) -> String {
     #[derive(Serialize)]
     struct List<'a> {
         profiles: Vec<ProfileJson<'a>>,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        warnings: &'a [String],
+    }
+    #[derive(Serialize)]
+    struct Status<'a> {
+        #[serde(flatten)]
+        profile: ProfileJson<'a>,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        warnings: &'a [String],
     }
     let text = match report {
-        Report::List { profiles, .. } => serde_json::to_string(&List {
+        Report::List {
+            profiles, warnings, ..
+        } => serde_json::to_string(&List {
             profiles: profiles.iter().map(profile_json).collect(),
+            warnings,
         }),
-        Report::Status { profile, .. } => serde_json::to_string(&profile_json(profile)),
+        Report::Status {
+            profile, warnings, ..
+        } => serde_json::to_string(&Status {
+            profile: profile_json(profile),
+            warnings,
+        }),
         _ => Ok(render_value(report).to_string()),
     };
     text.unwrap_or_else(|_| "{}".into()) + "\n"

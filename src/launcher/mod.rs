@@ -33,6 +33,8 @@ pub enum Report {
         profiles: Vec<Profile>,
         /// The clock the statuses were computed with.
         now: Now,
+        /// What makes the AWS CLI refuse one of the files, one line each.
+        warnings: Vec<String>,
     },
     /// `status`: one profile.
     Status {
@@ -42,6 +44,8 @@ pub enum Report {
         reminders: String,
         /// The clock.
         now: Now,
+        /// What makes the AWS CLI refuse one of the files, one line each.
+        warnings: Vec<String>,
     },
     /// `login` succeeded.
     LoggedIn {
@@ -86,6 +90,16 @@ pub enum Report {
     },
     /// `notify-due --wait` ended: nothing is left to remind of.
     Waited,
+}
+
+impl Report {
+    /// The warnings a terminal shows on stderr (the other formats carry them on stdout).
+    pub fn warnings(&self) -> &[String] {
+        match self {
+            Report::List { warnings, .. } | Report::Status { warnings, .. } => warnings,
+            _ => &[],
+        }
+    }
 }
 
 /// Which command failed, for formats that answer differently per command (Alfred).

@@ -8,7 +8,7 @@ use crate::reminders::{Kind, Overview, describe_lead, describe_switch};
 
 pub(super) fn render(report: &Report) -> String {
     match report {
-        Report::List { profiles, now } => {
+        Report::List { profiles, now, .. } => {
             if profiles.is_empty() {
                 return "no MFA profiles found: add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME\n".into();
             }
@@ -32,6 +32,7 @@ pub(super) fn render(report: &Report) -> String {
             profile,
             reminders,
             now,
+            ..
         } => {
             let mut out = format!(
                 "{}: {}\n",

@@ -177,7 +177,7 @@ impl Settings {
             }
         }
         for profile in profiles {
-            let Some(text) = files.config_value(&profile.name, PROFILE_KEY) else {
+            let Some(text) = files.setting(&profile.name, PROFILE_KEY) else {
                 continue;
             };
             let origin = format!("{PROFILE_KEY} in [profile {}]", profile.name);
@@ -215,16 +215,16 @@ mod tests {
     use crate::ini::Document;
 
     fn files(config: &str) -> AwsFiles {
-        AwsFiles {
-            config: Document::parse(config).unwrap(),
-            credentials: Document::parse(
+        AwsFiles::new(
+            Document::parse(config).unwrap(),
+            Document::parse(
                 "[work-mfa]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n\
                  [home-mfa]\naws_access_key_id = AKIA2\naws_secret_access_key = s\n",
             )
             .unwrap(),
-            config_path: "/h/.aws/config".into(),
-            credentials_path: "/h/.aws/credentials".into(),
-        }
+            "/h/.aws/config".into(),
+            "/h/.aws/credentials".into(),
+        )
     }
 
     fn load(env: &Env, stored_off: bool, config: &str) -> Settings {

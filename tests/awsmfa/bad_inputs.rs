@@ -451,6 +451,26 @@ fn source_profile_with_temporary_asia_keys() {
 }
 
 #[test]
+fn source_key_continued_by_an_indented_line() {
+    // A section pasted indented under the keys: for the AWS CLI, as for awsmfa, its lines
+    // continue the secret key's value.
+    let home = Home::new(
+        CONFIG,
+        &format!("[work-mfa]\n{SOURCE_KEYS}  [old]\n  region = eu-west-1\n"),
+    );
+    assert_refused(
+        &home,
+        &mut login(&home, "work"),
+        Want {
+            progress: &[],
+            message: "aws_secret_access_key in [work-mfa] of the credentials file runs on into the indented line after it, as the AWS CLI reads it too: remove that line's indentation and try again",
+            exit: 3,
+            kind: "config_invalid",
+        },
+    );
+}
+
+#[test]
 fn session_section_holding_long_term_keys() {
     let home = Home::new(
         CONFIG,

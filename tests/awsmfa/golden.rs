@@ -21,7 +21,7 @@ awsmfa_op_item = AWS staging
 [profile prod]
 mfa_process = ykman oath accounts code -s aws
 
-[profile my team]
+[profile \"my team\"]
 awsmfa_op_item = AWS team
 ";
 
@@ -70,12 +70,12 @@ fn clock() -> Now {
 }
 
 fn profiles() -> Vec<Profile> {
-    let files = AwsFiles {
-        config: Document::parse(CONFIG).unwrap(),
-        credentials: Document::parse(CREDENTIALS).unwrap(),
-        config_path: "/home/me/.aws/config".into(),
-        credentials_path: "/home/me/.aws/credentials".into(),
-    };
+    let files = AwsFiles::new(
+        Document::parse(CONFIG).unwrap(),
+        Document::parse(CREDENTIALS).unwrap(),
+        "/home/me/.aws/config".into(),
+        "/home/me/.aws/credentials".into(),
+    );
     files.session_profiles(clock().at)
 }
 
@@ -107,6 +107,7 @@ fn alfred_list() {
         &Report::List {
             profiles: profiles.clone(),
             now: now.clone(),
+            warnings: Vec::new(),
         },
     );
     check("alfred-list.golden", &out);
@@ -121,6 +122,7 @@ fn alfred_list_with_a_query_and_without_profiles() {
         &Report::List {
             profiles: ranked,
             now: now.clone(),
+            warnings: Vec::new(),
         },
     );
     check("alfred-list-stg.golden", &out);
@@ -129,6 +131,7 @@ fn alfred_list_with_a_query_and_without_profiles() {
         &Report::List {
             profiles: Vec::new(),
             now: now.clone(),
+            warnings: Vec::new(),
         },
     );
     check("alfred-list-empty.golden", &out);
@@ -168,6 +171,7 @@ fn json_list_status_and_login() {
             &Report::List {
                 profiles: profiles.clone(),
                 now: now.clone(),
+                warnings: Vec::new(),
             },
         ),
     );
@@ -179,6 +183,7 @@ fn json_list_status_and_login() {
                 profile: profiles[0].clone(),
                 reminders: String::new(),
                 now: now.clone(),
+                warnings: Vec::new(),
             },
         ),
     );
@@ -204,6 +209,7 @@ fn text_list() {
         &Report::List {
             profiles: profiles.clone(),
             now: now.clone(),
+            warnings: Vec::new(),
         },
     );
     assert_eq!(

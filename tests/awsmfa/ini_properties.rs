@@ -18,6 +18,10 @@
 #[allow(dead_code)]
 mod invariants;
 
+/// The byte-preservation corpus the editor's unit tests use.
+#[path = "../../src/ini/corpus.rs"]
+mod corpus;
+
 use awsmfa::ini::Document;
 use invariants::{check_parse, check_remove, check_upsert};
 use proptest::prelude::*;
@@ -327,13 +331,13 @@ proptest! {
     }
 }
 
-/// The AWS CLI's own reader over generated files and edits: awsmfa never turns a file the
-/// AWS CLI reads into one it cannot read, nor changes how it reads another section, and the
-/// values written are what it reads (`tests/support/botocore_reads.py`, run once over all).
+/// The AWS CLI's own reader over generated files, the corpus, and edits of both: awsmfa never turns a file the
+/// AWS CLI reads into one it cannot read, nor changes how it reads another section, the
+/// values written are what it reads, and awsmfa warns exactly about the files it refuses
+/// (`tests/support/botocore_reads.py`, run once over all).
 #[test]
 fn the_aws_cli_reads_every_edit_of_a_file_it_read() {
     use proptest::strategy::ValueTree;
-    use std::io::Write;
 
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let mut pairs = String::new();
@@ -357,27 +361,29 @@ fn the_aws_cli_reads_every_edit_of_a_file_it_read() {
             "after": after,
             "name": name,
             "values": values,
+            "warned": !doc.cli_problems().is_empty(),
         });
         pairs.push_str(&pair.to_string());
         pairs.push('\n');
         count += 1;
     }
-    let script = std::path::Path::new(crate::support::REPO).join("tests/support/botocore_reads.py");
-    let mut child = std::process::Command::new(crate::support::python())
-        .arg(&script)
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .expect("run botocore_reads.py (botocore comes with moto in .venv)");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(pairs.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{report}");
+    // And every edit of the byte-preservation corpus.
+    for (_, text) in corpus::CORPUS {
+        let doc = Document::parse(*text).unwrap();
+        for name in corpus::NAMES {
+            let pair = serde_json::json!({
+                "before": text,
+                "after": doc.upsert(name, corpus::VALUES, corpus::REMOVE).unwrap(),
+                "name": name,
+                "values": corpus::VALUES,
+                "warned": !doc.cli_problems().is_empty(),
+            });
+            pairs.push_str(&pair.to_string());
+            pairs.push('\n');
+        }
+    }
+    let (ok, report) = crate::support::python_script("botocore_reads.py", &pairs);
+    assert!(ok, "{report}");
     let read: u32 = report
         .split(", ")
         .nth(1)

@@ -101,7 +101,16 @@ fn list_needs_no_keychain_no_1password_and_no_network() {
         .output()
         .unwrap();
     let json = stdout_json(&out);
-    assert_eq!(json["items"].as_array().unwrap().len(), 2);
+    let items = json["items"].as_array().unwrap();
+    // Both profiles, then the warning that the AWS CLI will not read a file with a BOM.
+    assert_eq!(items.len(), 3, "{json}");
+    assert!(
+        items[2]["title"]
+            .as_str()
+            .unwrap()
+            .contains("byte-order mark"),
+        "{json}"
+    );
     assert!(
         out.stderr.is_empty(),
         "{}",

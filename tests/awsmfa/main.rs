@@ -23,6 +23,7 @@ mod ini_properties;
 mod keychain;
 mod list;
 mod login;
+mod profile_files;
 mod regression;
 mod reminders;
 mod secrets;

@@ -2,10 +2,12 @@
 the configparser setup the AWS CLI v1 and boto3 use).
 
 Reads JSON lines from stdin, each {"before": TEXT, "after": TEXT, "name": SECTION,
-"values": [[KEY, VALUE], ...]}: an AWS file before and after awsmfa's edit of SECTION. For
-every file botocore reads before the edit, it must read the result too, with SECTION holding
-each VALUE, and every other section exactly as before. Prints how many pairs it checked and
-the first that fails, and exits 1 if any does.
+"values": [[KEY, VALUE], ...], "warned": BOOL}: an AWS file before and after awsmfa's edit of
+SECTION, and whether awsmfa warns that the AWS CLI will not read the file before. awsmfa must
+warn exactly when botocore refuses that file. For every file botocore reads before the edit,
+it must read the result too, with SECTION holding each VALUE, and every other section exactly
+as before. Prints how many pairs it checked and the first that fails, and exits 1 if any
+does.
 
     python3 botocore_reads.py < pairs.jsonl
 """
@@ -25,13 +27,17 @@ def read(text, folder):
     with open(path, "w", encoding="utf-8", newline="") as f:
         f.write(text)
     try:
-        return raw_config_parse(path, parse_subsections=False)
+        return raw_config_parse(path)
     except (ConfigParseError, UnicodeDecodeError):
         return None
 
 
 def problem(pair, folder):
     before = read(pair["before"], folder)
+    if pair["warned"] != (before is None):
+        if pair["warned"]:
+            return "awsmfa warns that the AWS CLI will not read a file it reads"
+        return "the AWS CLI refuses a file awsmfa reads without a warning"
     if before is None:
         return None  # the AWS CLI does not read it now: nothing to keep
     after = read(pair["after"], folder)

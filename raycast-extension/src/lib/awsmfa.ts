@@ -253,6 +253,19 @@ export function parseListOutput(stdout: string): Profile[] {
   return profiles.map((profile) => parseProfileObject(profile, what));
 }
 
+/**
+ * What makes the AWS CLI refuse one of the AWS files (a byte-order mark, a section twice),
+ * from `awsmfa list --format json`: one line each, with the fix. Absent when there is none.
+ */
+export function parseListWarnings(stdout: string): string[] {
+  const warnings = parseJson(stdout, "a profile list").warnings;
+  if (warnings === undefined) return [];
+  if (!Array.isArray(warnings) || !warnings.every((w) => typeof w === "string")) {
+    throw unexpected("a profile list", `"warnings" is not a list of lines`);
+  }
+  return warnings;
+}
+
 /** The profile from `awsmfa status PROFILE --format json`. */
 export function parseStatusOutput(stdout: string): Profile {
   return parseProfileObject(parseJson(stdout, "a profile status"), "a profile status");
@@ -291,9 +304,17 @@ async function runJson<T>(args: string[], options: RunOptions, parse: (stdout: s
 
 /** `awsmfa list [QUERY]`: every MFA-managed profile, best match for `query` first. */
 export function listProfiles(options: AwsmfaOptions, query = ""): Promise<Profile[]> {
+  return listSessions(options, query).then((list) => list.profiles);
+}
+
+/** `awsmfa list [QUERY]` with what awsmfa warns of. */
+export function listSessions(options: AwsmfaOptions, query = ""): Promise<{ profiles: Profile[]; warnings: string[] }> {
   const args = ["list", "--format", "json"];
   if (query.trim().length > 0) args.push("--", query.trim());
-  return runJson(args, { ...options, timeoutMs: TIMEOUTS_MS.list }, parseListOutput);
+  return runJson(args, { ...options, timeoutMs: TIMEOUTS_MS.list }, (stdout) => ({
+    profiles: parseListOutput(stdout),
+    warnings: parseListWarnings(stdout),
+  }));
 }
 
 /** `awsmfa status PROFILE`. */

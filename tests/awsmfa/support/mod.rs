@@ -199,6 +199,30 @@ pub fn python() -> PathBuf {
     }
 }
 
+/// Runs `tests/support/SCRIPT` with the `.venv` Python (botocore comes with moto), `input` on
+/// its stdin; returns whether it succeeded and its stdout.
+pub fn python_script(script: &str, input: &str) -> (bool, String) {
+    let path = Path::new(REPO).join("tests/support").join(script);
+    let mut child = Command::new(python())
+        .arg(&path)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("run {script}: {e}"));
+    // The scripts read all of stdin before they write: no deadlock.
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
+}
+
 /// The status code of one plain HTTP/1.0 GET, with short timeouts.
 fn http_status(address: &str, path: &str) -> std::io::Result<u16> {
     let timeout = Duration::from_secs(5);
