@@ -63,6 +63,35 @@ pub struct Setting<'a> {
     pub value: &'a str,
 }
 
+/// Every section of one name in a document (none, one, or duplicates), from
+/// [`Document::sections_called`].
+#[derive(Debug, Clone, Copy)]
+pub struct Sections<'a> {
+    doc: &'a Document,
+    indexes: &'a [usize],
+}
+
+impl<'a> Sections<'a> {
+    /// No section at all.
+    pub fn none(doc: &'a Document) -> Self {
+        Sections { doc, indexes: &[] }
+    }
+
+    /// Whether there is a section of that name.
+    pub fn exist(&self) -> bool {
+        !self.indexes.is_empty()
+    }
+
+    /// The value of `key` (case-insensitive), the last one winning, as the AWS CLI merges
+    /// duplicate sections.
+    pub fn get(&self, key: &str) -> Option<&'a str> {
+        self.indexes
+            .iter()
+            .rev()
+            .find_map(|&i| self.doc.value(&self.doc.sections[i], key))
+    }
+}
+
 /// One `[name]` section and the lines up to the next header.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
@@ -85,7 +114,7 @@ pub struct Document {
     newline: &'static str,
     /// Section name → indexes into `sections`, in file order. `list` looks up a dozen keys
     /// for each of hundreds of profiles on every keystroke: a scan per lookup is quadratic.
-    index: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>>,
+    index: NameMap<Vec<usize>>,
 }
 
 /// The byte ranges of every line, each including its line end.
@@ -131,15 +160,12 @@ fn plain_indent(indent: &str) -> String {
         .collect()
 }
 
-/// The value of an entry with continuation lines as configparser reads it (`None` for one
-/// line): the first line's value, then each later line trimmed after a `\n`, blank lines kept
-/// as empty ones, comment lines left out, trailing white space removed.
-fn joined_value(text: &str, entry: &Entry) -> Option<Box<str>> {
+/// The value of an entry with continuation lines as configparser reads it: the first line's
+/// value, then each later line trimmed after a `\n`, blank lines kept as empty ones, comment
+/// lines left out, trailing white space removed.
+fn joined_value(text: &str, entry: &Entry) -> Box<str> {
     let span = &text[entry.span.clone()];
     let first_end = span.find('\n').map_or(span.len(), |i| i + 1);
-    if first_end == span.len() {
-        return None;
-    }
     let mut value = text[entry.value.clone()].to_string();
     for range in lines(&span[first_end..]) {
         let line = content(&span[first_end..][range]).trim();
@@ -148,7 +174,7 @@ fn joined_value(text: &str, entry: &Entry) -> Option<Box<str>> {
             value.push_str(line);
         }
     }
-    Some(value.trim_end().into())
+    value.trim_end().into()
 }
 
 /// How far `line` is indented, in characters, as configparser counts it.
@@ -176,6 +202,8 @@ impl Document {
         // (only a setting takes continuation lines).
         let mut indent_level = 0;
         let mut setting_open = false;
+        // The entries continuation lines were added to, each once, in order.
+        let mut continued: Vec<usize> = Vec::new();
         for (index, range) in lines(&text[body_start..]).enumerate() {
             let range = range.start + body_start..range.end + body_start;
             let raw = &text[range.clone()];
@@ -205,6 +233,9 @@ impl Document {
                 // A continuation (`s3 =` followed by indented sub-settings) belongs to its key.
                 section.span.end = range.end;
                 last.span.end = range.end;
+                if continued.last() != Some(&(entries.len() - 1)) {
+                    continued.push(entries.len() - 1);
+                }
                 continue;
             }
             indent_level = indent;
@@ -251,10 +282,10 @@ impl Document {
             });
             section.entries.end = entries.len();
         }
-        for entry in &mut entries {
-            entry.joined = joined_value(&text, entry);
+        for i in continued {
+            entries[i].joined = Some(joined_value(&text, &entries[i]));
         }
-        let mut index: HashMap<String, Vec<usize>, BuildHasherDefault<Fnv>> = HashMap::default();
+        let mut index: NameMap<Vec<usize>> = HashMap::default();
         for (i, section) in sections.iter().enumerate() {
             index.entry(section.name.clone()).or_default().push(i);
         }
@@ -279,11 +310,16 @@ impl Document {
 
     /// All sections called `name`, merged the way the AWS CLI reads them: later keys win.
     pub fn get(&self, section: &str, key: &str) -> Option<&str> {
-        self.index
-            .get(section)?
-            .iter()
-            .rev()
-            .find_map(|&i| self.value(&self.sections[i], key))
+        self.sections_called(section).get(key)
+    }
+
+    /// The sections called `name`, found once, to look up many keys in (`list` looks up a
+    /// dozen for each of hundreds of profiles).
+    pub fn sections_called(&self, name: &str) -> Sections<'_> {
+        Sections {
+            doc: self,
+            indexes: self.index.get(name).map_or(&[], Vec::as_slice),
+        }
     }
 
     /// The settings of one section, in file order.
@@ -567,10 +603,16 @@ fn end_line(out: &mut String, newline: &str) {
     }
 }
 
-/// FNV-1a for the section index. std's SipHash defends against crafted collisions, which a
+/// A hash map keyed by names from the AWS files (sections, profiles), hashed with FNV-1a.
+pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+
+/// A set of names from the AWS files, hashed with FNV-1a.
+pub type NameSet<T> = std::collections::HashSet<T, BuildHasherDefault<Fnv>>;
+
+/// FNV-1a for the name maps. std's SipHash defends against crafted collisions, which a
 /// person's own config file does not need, and costs `list` more than the lookups do.
 #[derive(Default)]
-struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {

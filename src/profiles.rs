@@ -14,7 +14,6 @@
 //! in the credentials file, else in the config file, as the AWS CLI merges the two; in each
 //! file `[DEFAULT]` gives defaults to every section and is no profile (configparser's rule).
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
@@ -22,7 +21,7 @@ use jiff::Timestamp;
 use crate::aws::{ProfileEndpoints, Service};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expiry::{self, Status};
-use crate::ini::Document;
+use crate::ini::{Document, NameMap, NameSet, Sections};
 use crate::paths::{self, Env};
 use crate::store;
 
@@ -41,7 +40,43 @@ pub struct AwsFiles {
     /// Where the credentials file is.
     pub credentials_path: PathBuf,
     /// Profile name → the header of the config section the AWS CLI reads it from.
-    config_profiles: HashMap<String, String>,
+    config_profiles: NameMap<String>,
+}
+
+/// Where one profile's settings are, found once: its sections in both files, and the
+/// `[DEFAULT]` sections that give them defaults (none when the profile has no section there).
+#[derive(Clone, Copy)]
+struct Lookup<'a> {
+    credentials: Sections<'a>,
+    credentials_defaults: Sections<'a>,
+    config: Sections<'a>,
+    config_defaults: Sections<'a>,
+}
+
+impl<'a> Lookup<'a> {
+    fn credentials_value(&self, key: &str) -> Option<&'a str> {
+        with_defaults(self.credentials, self.credentials_defaults, key)
+    }
+
+    fn config_value(&self, key: &str) -> Option<&'a str> {
+        with_defaults(self.config, self.config_defaults, key)
+    }
+
+    fn setting(&self, key: &str) -> Option<&'a str> {
+        self.credentials_value(key)
+            .or_else(|| self.config_value(key))
+    }
+
+    fn has_long_term_keys(&self) -> bool {
+        has_long_term_keys(self.credentials, self.credentials_defaults)
+    }
+}
+
+/// Whether a credentials section holds both long-term keys.
+fn has_long_term_keys(own: Sections<'_>, defaults: Sections<'_>) -> bool {
+    ["aws_access_key_id", "aws_secret_access_key"]
+        .iter()
+        .all(|key| with_defaults(own, defaults, key).is_some())
 }
 
 /// Parses one AWS file, naming the file and line in the error.
@@ -79,7 +114,7 @@ impl AwsFiles {
         config_path: PathBuf,
         credentials_path: PathBuf,
     ) -> Self {
-        let mut config_profiles = HashMap::new();
+        let mut config_profiles = NameMap::default();
         for section in config.sections() {
             if let Some(name) = profile_name_of_config_section(&section.name) {
                 // A later section of the same profile replaces the earlier one.
@@ -103,18 +138,31 @@ impl AwsFiles {
         }
     }
 
+    /// Finds `profile`'s sections once.
+    fn lookup(&self, profile: &str) -> Lookup<'_> {
+        let header = self.config_profiles.get(profile).map(String::as_str);
+        let (credentials, credentials_defaults) = sections_in(&self.credentials, Some(profile));
+        let (config, config_defaults) = sections_in(&self.config, header);
+        Lookup {
+            credentials,
+            credentials_defaults,
+            config,
+            config_defaults,
+        }
+    }
+
     /// A key of `profile`'s section of the config file, as the AWS CLI finds that section,
     /// else of the file's `[DEFAULT]` section.
     pub fn config_value(&self, profile: &str, key: &str) -> Option<&str> {
-        let section = self.config_profiles.get(profile)?;
-        with_defaults(&self.config, section, key)
+        let header = self.config_profiles.get(profile).map(String::as_str);
+        let (own, defaults) = sections_in(&self.config, header);
+        with_defaults(own, defaults, key)
     }
 
     /// A setting of `profile` as the AWS CLI reads it: from the credentials file, else the
     /// config file.
     pub fn setting(&self, profile: &str, key: &str) -> Option<&str> {
-        self.credentials_value(profile, key)
-            .or_else(|| self.config_value(profile, key))
+        self.lookup(profile).setting(key)
     }
 
     /// The header of the config section to write `profile`'s settings into: the one the AWS
@@ -128,18 +176,13 @@ impl AwsFiles {
 
     /// A key of `[NAME]` in the credentials file, else of the file's `[DEFAULT]` section.
     pub fn credentials_value(&self, profile: &str, key: &str) -> Option<&str> {
-        if !self.credentials.has_section(profile) {
-            return None;
-        }
-        with_defaults(&self.credentials, profile, key)
+        let (own, defaults) = sections_in(&self.credentials, Some(profile));
+        with_defaults(own, defaults, key)
     }
 
     fn has_long_term_keys(&self, profile: &str) -> bool {
-        self.credentials_value(profile, "aws_access_key_id")
-            .is_some()
-            && self
-                .credentials_value(profile, "aws_secret_access_key")
-                .is_some()
+        let (own, defaults) = sections_in(&self.credentials, Some(profile));
+        has_long_term_keys(own, defaults)
     }
 
     /// The source profile for `name`, if one with keys exists.
@@ -161,7 +204,7 @@ impl AwsFiles {
 
     /// Every MFA-managed session profile, sorted by name.
     pub fn session_profiles(&self, now: Timestamp) -> Vec<Profile> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: NameSet<String> = NameSet::default();
         let mut names: Vec<String> = Vec::new();
         let mut add = |name: &str| {
             if !name.is_empty() && name != DEFAULTS_SECTION && seen.insert(name.to_string()) {
@@ -190,7 +233,7 @@ impl AwsFiles {
             .into_iter()
             .filter_map(|name| self.source_of(&name).map(|source| (name, source)))
             .collect();
-        let sources: std::collections::HashSet<&str> = with_sources
+        let sources: NameSet<&str> = with_sources
             .iter()
             .map(|(_, source)| source.as_str())
             .collect();
@@ -210,20 +253,25 @@ impl AwsFiles {
     }
 
     fn profile_with_source(&self, name: &str, source: String, now: Timestamp) -> Profile {
-        let expires_at = self.session_expiry(name);
-        let has_keys = self.credentials_value(name, "aws_session_token").is_some()
-            || self.credentials_value(name, "aws_access_key_id").is_some();
+        let me = self.lookup(name);
+        let src = self.lookup(&source);
+        // The session's expiry: the earliest of those recorded, since another tool refreshing
+        // the keys (aws-mfa adds `expiration`) may leave an older, later one behind; never
+        // more time than the shortest record.
+        let expires_at = std::iter::once(expiry::EXPIRY_KEY)
+            .chain(expiry::OTHER_EXPIRY_KEYS)
+            .filter_map(|key| me.credentials_value(key).and_then(expiry::parse))
+            .min();
+        let has_keys = me.credentials_value("aws_session_token").is_some()
+            || me.credentials_value("aws_access_key_id").is_some();
         let (status, seconds_left) = expiry::status(expires_at.filter(|_| has_keys), now);
-        let own = |key: &str| self.setting(name, key).map(str::to_string);
-        let either =
-            |key: &str| own(key).or_else(|| self.setting(&source, key).map(str::to_string));
+        let own = |key: &str| me.setting(key).map(str::to_string);
+        let either = |key: &str| own(key).or_else(|| src.setting(key).map(str::to_string));
         Profile {
             name: name.to_string(),
             region: either("region"),
-            mfa_serial: either("mfa_serial").or_else(|| {
-                self.credentials_value(&source, "aws_mfa_device")
-                    .map(str::to_string)
-            }),
+            mfa_serial: either("mfa_serial")
+                .or_else(|| src.credentials_value("aws_mfa_device").map(str::to_string)),
             role_arn: own("awsmfa_role_arn").or_else(|| own("role_arn")),
             duration: own("awsmfa_duration"),
             duration_seconds: own("duration_seconds"),
@@ -231,22 +279,12 @@ impl AwsFiles {
             op_item: own("awsmfa_op_item"),
             op_vault: own("awsmfa_op_vault"),
             op_account: own("awsmfa_op_account"),
-            source_profile_has_keys: self.has_long_term_keys(&source),
+            source_profile_has_keys: src.has_long_term_keys(),
             source_profile: source,
             expires_at: if has_keys { expires_at } else { None },
             status,
             seconds_left,
         }
-    }
-
-    /// The session's expiry: the earliest of those recorded, since another tool refreshing
-    /// the keys (aws-mfa adds `expiration`) may leave an older, later one behind; never more
-    /// time than the shortest record.
-    fn session_expiry(&self, name: &str) -> Option<Timestamp> {
-        std::iter::once(expiry::EXPIRY_KEY)
-            .chain(expiry::OTHER_EXPIRY_KEYS)
-            .filter_map(|key| self.credentials_value(name, key).and_then(expiry::parse))
-            .min()
     }
 
     /// What makes the AWS CLI refuse one of the two files (though awsmfa reads it), one
@@ -365,14 +403,26 @@ impl AwsFiles {
 /// own.
 pub const DEFAULTS_SECTION: &str = "DEFAULT";
 
-/// `key` of `section` (which exists) as configparser reads it: its own value, else the one in
-/// `[DEFAULT]`. An empty value is none.
-fn with_defaults<'a>(doc: &'a Document, section: &str, key: &str) -> Option<&'a str> {
-    if section == DEFAULTS_SECTION {
-        return None;
-    }
-    doc.get(section, key)
-        .or_else(|| doc.get(DEFAULTS_SECTION, key))
+/// The sections called `name` in `doc` (none for no name, or `DEFAULT`, which is no profile),
+/// and the `[DEFAULT]` sections that give them defaults (none when they do not exist).
+fn sections_in<'a>(doc: &'a Document, name: Option<&str>) -> (Sections<'a>, Sections<'a>) {
+    let own = match name {
+        Some(name) if name != DEFAULTS_SECTION => doc.sections_called(name),
+        _ => Sections::none(doc),
+    };
+    let defaults = if own.exist() {
+        doc.sections_called(DEFAULTS_SECTION)
+    } else {
+        Sections::none(doc)
+    };
+    (own, defaults)
+}
+
+/// `key` as configparser reads it: the section's own value, else the one in `[DEFAULT]`. An
+/// empty value is none.
+fn with_defaults<'a>(own: Sections<'a>, defaults: Sections<'a>, key: &str) -> Option<&'a str> {
+    own.get(key)
+        .or_else(|| defaults.get(key))
         .filter(|v| !v.is_empty())
 }
 
@@ -398,6 +448,17 @@ pub fn new_config_section(profile: &str) -> String {
 /// `default`; anything else (`sso-session`, `services`, `[foo]`) is no profile.
 fn profile_name_of_config_section(section: &str) -> Option<String> {
     if section.starts_with("profile") {
+        if !section.contains(['\'', '"', '\\']) {
+            // Nothing quoted (nearly every file): the words are what lies between blanks, as
+            // shell_split finds them, without a list of words for each of hundreds of headers.
+            let mut words = section
+                .split([' ', '\t', '\r', '\n'])
+                .filter(|word| !word.is_empty());
+            return match (words.next(), words.next(), words.next()) {
+                (Some(_), Some(name), None) => Some(name.to_string()),
+                _ => None,
+            };
+        }
         return match crate::quote::shell_split(section)?.as_slice() {
             [_, name] => Some(name.clone()),
             _ => None,
