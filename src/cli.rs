@@ -45,7 +45,7 @@ pub enum Command {
     List(List),
     /// Get a new session for PROFILE: one-time code → AWS STS → ~/.aws/credentials.
     #[command(
-        after_help = "Examples:\n  awsmfa login work\n  awsmfa login work --duration 8h\n  awsmfa login work --code 123456 --format json"
+        after_help = "Examples:\n  awsmfa login work\n  awsmfa login work --duration 8h\n  awsmfa login work --code 123456 --format json\n  printf '%s\\n' 123456 | awsmfa login work --code-stdin"
     )]
     Login(Login),
     /// Show one profile's session status and settings (files only).
@@ -88,8 +88,11 @@ pub struct Login {
     #[arg(long)]
     pub duration: Option<String>,
     /// Use this one-time code instead of asking 1Password or mfa_process.
-    #[arg(long, value_name = "CODE")]
+    #[arg(long, value_name = "CODE", conflicts_with = "code_stdin")]
     pub code: Option<String>,
+    /// Read the one-time code from stdin (one line), so that it appears in no argument list.
+    #[arg(long)]
+    pub code_stdin: bool,
     /// Remind this long before the new session expires (0: only at expiry).
     /// Default: awsmfa_remind in the profile, AWSMFA_REMIND, else 10m.
     #[arg(long, value_name = "LEAD")]

@@ -50,7 +50,12 @@ fn login(ctx: &Context<'_>, args: Login) -> Result<Timestamp> {
     let endpoints = files.endpoints(&ctx.env, &profile.source_profile, Service::Sts);
     let endpoint = aws::endpoint(&ctx.env, &endpoints, Service::Sts)?;
     let serial = serial(ctx, &profile)?;
-    let source = otp::source_for(&profile, args.code, &ctx.env)?;
+    let typed = match (args.code, args.code_stdin) {
+        (_, true) => Some(otp::code_from_stdin(otp::STDIN_TIMEOUT)?),
+        (Some(code), false) => Some(otp::Typed::from_argument(code)),
+        (None, false) => None,
+    };
+    let source = otp::source_for(&profile, typed, &ctx.env)?;
 
     // A time-based code: claim this window for it (under a lock shared with every other
     // login), waiting for the next one when a code of this window was already sent.

@@ -1,5 +1,6 @@
-//! Where the one-time code comes from: a typed `--code`, the profile's `mfa_process`, or
-//! 1Password's `op` CLI. Codes are checked to be six digits before anything sends them.
+//! Where the one-time code comes from: a typed `--code` or `--code-stdin`, the profile's
+//! `mfa_process`, or 1Password's `op` CLI. Codes are checked to be six digits before anything
+//! sends them.
 
 pub mod command;
 pub mod onepassword;
@@ -27,19 +28,80 @@ pub trait CodeSource {
     fn fetch(&self) -> Result<String>;
 }
 
-/// A code the person typed.
-pub struct Typed(pub String);
+/// A code the person typed: with `--code`, or on stdin (`--code-stdin`, how the launchers
+/// pass a typed code, never in an argument list other processes can read).
+pub struct Typed {
+    /// The code, not yet checked.
+    pub code: String,
+    /// The progress line: "Using the code given with --code…".
+    pub how: &'static str,
+}
+
+impl Typed {
+    /// A code given with `--code`.
+    pub fn from_argument(code: String) -> Typed {
+        Typed {
+            code,
+            how: "Using the code given with --code…",
+        }
+    }
+}
+
+/// How long `--code-stdin` waits for the code: a launcher writes it at once, a person types
+/// it.
+pub const STDIN_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Reads the code from stdin (one line; `printf '%s\n' 123456 | awsmfa login work
+/// --code-stdin`), waiting at most `timeout`.
+pub fn code_from_stdin(timeout: Duration) -> Result<Typed> {
+    use std::io::Read;
+    let (tx, rx) = std::sync::mpsc::channel();
+    // A reader that never gets a line is left behind when the process exits.
+    std::thread::spawn(move || {
+        let mut line = Vec::new();
+        let mut byte = [0u8; 1];
+        let mut stdin = std::io::stdin().lock();
+        // A code is 6 digits: 64 bytes is plenty, and nothing longer is kept in memory.
+        while line.len() < 64 {
+            match stdin.read(&mut byte) {
+                Ok(1) if byte[0] != b'\n' => line.push(byte[0]),
+                _ => break,
+            }
+        }
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(timeout).map_err(|_| {
+        Error::new(
+            ErrorKind::InvalidCode,
+            format!(
+                "no one-time code arrived on stdin within {} s: pipe it in, e.g. printf '%s\\n' 123456 | awsmfa login PROFILE --code-stdin",
+                timeout.as_secs()
+            ),
+        )
+    })?;
+    let code = String::from_utf8_lossy(&line).trim().to_string();
+    if code.is_empty() {
+        return Err(Error::new(
+            ErrorKind::InvalidCode,
+            "no one-time code arrived on stdin: pipe it in, e.g. printf '%s\\n' 123456 | awsmfa login PROFILE --code-stdin",
+        ));
+    }
+    Ok(Typed {
+        code,
+        how: "Using the code given on stdin…",
+    })
+}
 
 impl CodeSource for Typed {
     fn progress(&self) -> &'static str {
-        "Using the code given with --code…"
+        self.how
     }
     fn is_time_based(&self) -> bool {
         false
     }
     fn fetch(&self) -> Result<String> {
-        check_code(&self.0)?;
-        Ok(self.0.clone())
+        check_code(&self.code)?;
+        Ok(self.code.clone())
     }
 }
 
@@ -89,14 +151,14 @@ fn op_error(err: &onepassword::OpError, profile: &str) -> Error {
     Error::new(err.kind(), err.message(Some(&shell_word(profile))))
 }
 
-/// Picks the code source for a login: `--code`, then `mfa_process`, then 1Password.
+/// Picks the code source for a login: a typed code, then `mfa_process`, then 1Password.
 pub fn source_for(
     profile: &Profile,
-    typed: Option<String>,
+    typed: Option<Typed>,
     env: &Env,
 ) -> Result<Box<dyn CodeSource>> {
-    if let Some(code) = typed {
-        return Ok(Box::new(Typed(code)));
+    if let Some(typed) = typed {
+        return Ok(Box::new(typed));
     }
     if let Some(process) = &profile.mfa_process {
         return Ok(Box::new(command::MfaProcess::new(

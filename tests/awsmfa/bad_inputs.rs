@@ -451,6 +451,47 @@ fn source_profile_with_temporary_asia_keys() {
 }
 
 #[test]
+fn code_stdin_with_nothing_on_it() {
+    let home = home();
+    let mut cmd = login(&home, "work");
+    cmd.arg("--code-stdin").stdin(std::process::Stdio::null());
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message: "no one-time code arrived on stdin: pipe it in, e.g. printf '%s\\n' 123456 | awsmfa login PROFILE --code-stdin",
+            exit: 4,
+            kind: "invalid_code",
+        },
+    );
+}
+
+#[test]
+fn code_stdin_that_is_not_six_digits() {
+    let home = home();
+    let mut cmd = login(&home, "work");
+    cmd.args(["--code-stdin", "--format", "json"]);
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), b"12345x\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    check_refusal(
+        &out,
+        &Want {
+            progress: &["Using the code given on stdin…"],
+            message: "the one-time code must be exactly 6 digits: check it and try again",
+            exit: 4,
+            kind: "invalid_code",
+        },
+    );
+}
+
+#[test]
 fn source_key_continued_by_an_indented_line() {
     // A section pasted indented under the keys: for the AWS CLI, as for awsmfa, its lines
     // continue the secret key's value.

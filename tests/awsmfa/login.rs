@@ -88,6 +88,32 @@ fn login_writes_only_the_session_section_and_list_shows_it_valid() {
 }
 
 #[test]
+fn a_code_on_stdin_logs_in_and_is_never_echoed() {
+    use std::io::Write;
+    let moto = Moto::shared();
+    let home = home("stdin-code");
+    let mut child = home
+        .cmd()
+        .args(["login", "stdin-code", "--code-stdin", "--format", "json"])
+        .env("AWS_ENDPOINT_URL_STS", moto.url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"135790\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["profile"], "stdin-code");
+    assert!(
+        stderr(&out).contains("Using the code given on stdin…"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("135790"));
+}
+
+#[test]
 fn a_second_login_replaces_the_session_in_place() {
     let moto = Moto::shared();
     let home = home("relogin");
@@ -188,6 +214,7 @@ fn login_in_process(home: &Home, clock: &FakeClock, progress: &Recorded) -> awsm
             profile: "window".into(),
             duration: None,
             code: None,
+            code_stdin: false,
             remind: None,
         }),
     };
