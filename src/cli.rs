@@ -9,7 +9,7 @@ use crate::launcher::Format;
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok · 1 unexpected or I/O error · 2 usage · 3 profile/config problem ·
 4 one-time code (1Password, mfa_process, malformed code) · 5 AWS refused · 6 network/timeout ·
-7 keychain.
+7 keychain · 126/127 exec: the command cannot run / does not exist (else its own status).
 
 Environment: AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM,
 AWS_ENDPOINT_URL, AWSMFA_OP (path to op), AWSMFA_DURATION (default session length),
@@ -53,7 +53,7 @@ pub enum Command {
     Status(Status),
     /// Store PROFILE's MFA serial in the keychain and record its 1Password item.
     #[command(
-        after_help = "Examples:\n  awsmfa setup work --serial arn:aws:iam::123456789012:mfa/me --op-item \"AWS (work)\"\n  awsmfa setup work --op-item abcdefghijklmnopqrstuvwxyz --op-vault Private\n\nWithout --serial: mfa_serial from ~/.aws/config, else the devices IAM lists for the\nsource profile's keys."
+        after_help = "Examples:\n  awsmfa setup work --serial arn:aws:iam::123456789012:mfa/me --op-item \"AWS (work)\"\n  awsmfa setup work --op-item abcdefghijklmnopqrstuvwxyz --op-vault Private\n  awsmfa setup work --process-profile work-auto\n\nWithout --serial: mfa_serial from ~/.aws/config, else the devices IAM lists for the\nsource profile's keys."
     )]
     Setup(Setup),
     /// Remove PROFILE's session keys from ~/.aws/credentials (nothing else).
@@ -64,6 +64,25 @@ pub enum Command {
         after_help = "Examples:\n  awsmfa reminders status\n  awsmfa reminders off\n  awsmfa reminders status --format json\n\nAfter each login awsmfa posts a notification 10 min before the session expires\n(login --remind, awsmfa_remind in [profile NAME], AWSMFA_REMIND; 0: only at expiry)\nand one when it has. AWSMFA_REMINDERS=off|on overrides `reminders on|off`."
     )]
     Reminders(Reminders),
+    /// Print PROFILE's session as AWS credential_process JSON, refreshing it when it is about
+    /// to expire.
+    #[command(
+        name = "credential-process",
+        after_help = "Example, in ~/.aws/config (awsmfa setup work --process-profile work-auto writes it):\n  [profile work-auto]\n  credential_process = /opt/homebrew/bin/awsmfa credential-process work\n\nServes the stored session of [work] in ~/.aws/credentials while it has more than\n--min-valid left (files only: no network, no keychain, no 1Password); otherwise logs in\nexactly as `awsmfa login work` does. One refresh at a time per profile: other callers\nwait for it. stdout carries only the JSON; progress and errors go to stderr."
+    )]
+    CredentialProcess(CredentialProcess),
+    /// Run COMMAND with PROFILE's session in its environment, refreshing it first when it is
+    /// about to expire.
+    #[command(
+        after_help = "Examples:\n  awsmfa exec work -- aws s3 ls\n  awsmfa exec work --min-valid 1h -- terraform apply\n\nSets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\nAWS_CREDENTIAL_EXPIRATION, AWS_REGION and AWS_DEFAULT_REGION (when the profile has a\nregion), removes AWS_PROFILE and AWS_DEFAULT_PROFILE, and runs COMMAND without a shell\nin awsmfa's place: its exit status is COMMAND's."
+    )]
+    Exec(Exec),
+    /// Print PROFILE's session as shell export lines (or JSON), refreshing it when it is
+    /// about to expire.
+    #[command(
+        after_help = "Examples:\n  eval \"$(awsmfa export work)\"\n  awsmfa export work --format json\n\nPrints the session's keys: keep the output out of logs and shared terminals."
+    )]
+    Export(Export),
     /// Post the expiry reminders that are due now, and exit (the scheduler runs this).
     #[command(
         after_help = "Example:\n  awsmfa notify-due\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due."
@@ -99,6 +118,48 @@ pub struct Login {
     pub remind: Option<String>,
 }
 
+/// How much of the stored session must be left for it to be served as it is.
+#[derive(Args, Debug, Clone)]
+pub struct MinValid {
+    /// Serve the stored session only while it has more than this left (15m, 1h, 900);
+    /// otherwise log in first. Default 15m, when botocore would ask again anyway.
+    #[arg(long, value_name = "DURATION")]
+    pub min_valid: Option<String>,
+}
+
+/// `awsmfa credential-process PROFILE`.
+#[derive(Args, Debug, Clone)]
+pub struct CredentialProcess {
+    /// The session profile.
+    pub profile: String,
+    /// How fresh the session must be.
+    #[command(flatten)]
+    pub min_valid: MinValid,
+}
+
+/// `awsmfa exec PROFILE -- COMMAND [ARG…]`.
+#[derive(Args, Debug, Clone)]
+pub struct Exec {
+    /// The session profile.
+    pub profile: String,
+    /// How fresh the session must be.
+    #[command(flatten)]
+    pub min_valid: MinValid,
+    /// The command to run, and its arguments (after `--`).
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<std::ffi::OsString>,
+}
+
+/// `awsmfa export PROFILE`.
+#[derive(Args, Debug, Clone)]
+pub struct Export {
+    /// The session profile.
+    pub profile: String,
+    /// How fresh the session must be.
+    #[command(flatten)]
+    pub min_valid: MinValid,
+}
+
 /// `awsmfa status PROFILE`.
 #[derive(Args, Debug, Clone)]
 pub struct Status {
@@ -123,6 +184,10 @@ pub struct Setup {
     /// The 1Password account (sign-in address or ID), when you have several.
     #[arg(long, value_name = "ACCOUNT")]
     pub op_account: Option<String>,
+    /// Also write [profile NAME] with `credential_process = awsmfa credential-process
+    /// PROFILE` (and PROFILE's region): a profile every AWS tool refreshes by itself.
+    #[arg(long, value_name = "NAME")]
+    pub process_profile: Option<String>,
 }
 
 /// `awsmfa logout PROFILE`.

@@ -27,9 +27,13 @@ pub mod exit {
     pub const NETWORK: i32 = 6;
     /// The OS keychain could not be used.
     pub const KEYCHAIN: i32 = 7;
+    /// `exec`: the command was found but cannot be run (the shell's code for it).
+    pub const NOT_RUNNABLE: i32 = 126;
+    /// `exec`: no such command (the shell's code for it).
+    pub const NOT_FOUND: i32 = 127;
 
     /// Every exit code and what it means, for the catalogue.
-    pub const ALL: [(i32, &str); 8] = [
+    pub const ALL: [(i32, &str); 10] = [
         (OK, "ok"),
         (
             FAILURE,
@@ -44,6 +48,8 @@ pub mod exit {
         (AWS, "AWS answered and refused"),
         (NETWORK, "AWS could not be reached in time"),
         (KEYCHAIN, "the OS keychain could not be used"),
+        (NOT_RUNNABLE, "exec: the command cannot be run"),
+        (NOT_FOUND, "exec: no such command"),
     ];
 }
 
@@ -101,6 +107,9 @@ kinds! {
     /// There is no desktop session to show reminders in.
     RemindersUnavailable = "reminders_unavailable", FAILURE, false,
         "reminders cannot be shown here: no desktop session";
+    /// Another awsmfa has been refreshing the session for too long.
+    RefreshBusy = "refresh_busy", FAILURE, true,
+        "another awsmfa is still refreshing the session";
     /// An option is missing, malformed, or needs another one.
     InvalidOption = "invalid_option", USAGE, false, "an option is missing, malformed or needs another";
     /// No such profile.
@@ -172,6 +181,11 @@ kinds! {
     Keychain = "keychain", KEYCHAIN, false, "the OS keychain could not be used";
     /// The OS keychain did not answer in time.
     KeychainTimeout = "keychain_timeout", KEYCHAIN, true, "the OS keychain did not answer in time";
+    /// `exec`: the command exists but cannot be run.
+    CommandNotRunnable = "command_not_runnable", NOT_RUNNABLE, false,
+        "exec: the command exists but cannot be run";
+    /// `exec`: there is no such command.
+    CommandNotFound = "command_not_found", NOT_FOUND, false, "exec: there is no such command";
 }
 
 impl fmt::Display for ErrorKind {

@@ -3,8 +3,6 @@
 
 use std::time::Duration;
 
-use jiff::Timestamp;
-
 use super::{Context, Run, SESSION_KEYS, guard_long_term_keys, stale_keys};
 use crate::aws::{self, Service};
 use crate::cli::Login;
@@ -23,18 +21,18 @@ impl Run for Login {
 
     fn run(self, ctx: &Context<'_>) -> Result<Report> {
         let name = self.profile.clone();
-        let expires_at = login(ctx, self)?;
+        let session = login(ctx, self)?;
         // Read again: the login took time, and the person reads "valid until" now.
         Ok(Report::LoggedIn {
             profile: name,
-            expires_at,
+            expires_at: session.expiration,
             now: ctx.clock.read(),
         })
     }
 }
 
-/// Logs in and returns the new session's expiry.
-fn login(ctx: &Context<'_>, args: Login) -> Result<Timestamp> {
+/// Logs in and returns the new session (written to the credentials file).
+pub(super) fn login(ctx: &Context<'_>, args: Login) -> Result<sts::Session> {
     let name = args.profile.as_str();
     let started = ctx.clock.now();
     let files = AwsFiles::load(&ctx.env)?;
@@ -121,7 +119,7 @@ fn login(ctx: &Context<'_>, args: Login) -> Result<Timestamp> {
     }
     write_session(ctx, &files, name, &profile.source_profile, &keys, &session)?;
     crate::reminders::after_login(&ctx.env, name, session.expiration, remind, started);
-    Ok(session.expiration)
+    Ok(session)
 }
 
 fn long_term_keys(files: &AwsFiles, profile: &Profile) -> Result<LongTermKeys> {

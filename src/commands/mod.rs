@@ -2,6 +2,10 @@
 //! takes a [`Context`] (environment, clock, keychain, progress) and returns the
 //! [`Report`] the renderer shows, or an [`Error`].
 
+pub mod credential_process;
+pub mod exec;
+pub mod export;
+pub mod fresh;
 pub mod list;
 pub mod login;
 pub mod logout;

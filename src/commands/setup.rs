@@ -1,6 +1,8 @@
 //! `awsmfa setup PROFILE`: stores the MFA serial in the OS keychain and records where the
 //! one-time code comes from (`awsmfa_op_item`, `awsmfa_op_vault`, `awsmfa_op_account` in
-//! `[profile PROFILE]` of `~/.aws/config`).
+//! `[profile PROFILE]` of `~/.aws/config`); with `--process-profile NAME`, also writes the
+//! self-refreshing `[profile NAME]` (`credential_process = awsmfa credential-process
+//! PROFILE`).
 
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -48,6 +50,11 @@ fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
             "--op-item needs the item's name or ID",
         ));
     }
+    let process_profile = options
+        .process_profile
+        .as_deref()
+        .map(|process| process_profile(ctx, &files, &profile, process))
+        .transpose()?;
     let serial = match options.serial.clone() {
         Some(serial) => serial,
         None => find_serial(ctx, &files, &profile)?,
@@ -83,33 +90,52 @@ fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
         }
     };
     let mut done = vec![format!("MFA serial {serial} stored in the keychain")];
+    // Every change to the config file, written at once: all of them or none.
+    let mut edits: Vec<ConfigEdit> = Vec::new();
     if let Some(item) = &options.op_item {
-        let mut values = vec![("awsmfa_op_item", item.as_str())];
+        let mut values = vec![("awsmfa_op_item", item.clone())];
         let mut remove = Vec::new();
         for (key, value) in [
             ("awsmfa_op_vault", &options.op_vault),
             ("awsmfa_op_account", &options.op_account),
         ] {
             match value {
-                Some(v) => values.push((key, v.as_str())),
+                Some(v) => values.push((key, v.clone())),
                 None => remove.push(key),
             }
         }
-        let section = files.config_section_of(name);
-        let path = files.config_path.clone();
+        edits.push(ConfigEdit {
+            section: files.config_section_of(name),
+            values,
+            remove,
+        });
+    }
+    if let Some(edit) = &process_profile {
+        edits.push(edit.clone());
+    }
+    let path = files.config_path.clone();
+    if !edits.is_empty() {
         let env = &ctx.env;
         crate::store::edit(env, &path, |old| {
-            let doc = crate::profiles::parse_file(env, &path, old.unwrap_or_default().to_string())?;
-            doc.upsert(&section, &values, &remove)
-                .map(Some)
-                .map_err(|e| {
-                    Error::new(
-                        ErrorKind::ConfigInvalid,
-                        format!("cannot write [{section}]: {}", e.problem),
-                    )
-                })
+            let mut text = old.unwrap_or_default().to_string();
+            for edit in &edits {
+                let doc = crate::profiles::parse_file(env, &path, text)?;
+                let values: Vec<(&str, &str)> =
+                    edit.values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                text = doc
+                    .upsert(&edit.section, &values, &edit.remove)
+                    .map_err(|e| {
+                        Error::new(
+                            ErrorKind::ConfigInvalid,
+                            format!("cannot write [{}]: {}", edit.section, e.problem),
+                        )
+                    })?;
+            }
+            Ok(Some(text))
         })
         .map_err(restore)?;
+    }
+    if let Some(item) = &options.op_item {
         let mut line = format!("1Password item \"{item}\"");
         if let Some(vault) = &options.op_vault {
             line.push_str(&format!(" in vault \"{vault}\""));
@@ -125,7 +151,103 @@ fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
             shell_word(name)
         ));
     }
+    if let Some(edit) = &process_profile {
+        done.push(format!(
+            "[{}] in {} gets its keys from awsmfa credential-process {}: use it with --profile or AWS_PROFILE",
+            edit.section,
+            paths::display(&ctx.env, &path),
+            shell_word(name)
+        ));
+    }
     Ok(done)
+}
+
+/// One section's change to the config file.
+#[derive(Debug, Clone)]
+struct ConfigEdit {
+    section: String,
+    values: Vec<(&'static str, String)>,
+    remove: Vec<&'static str>,
+}
+
+/// The `[profile NAME]` that runs `awsmfa credential-process PROFILE`, once NAME is known to
+/// be one every SDK will run the process for.
+fn process_profile(
+    ctx: &Context<'_>,
+    files: &AwsFiles,
+    profile: &Profile,
+    process: &str,
+) -> Result<ConfigEdit> {
+    let name = profile.name.as_str();
+    if process == name || process.trim().is_empty() {
+        // Its own static keys in [PROFILE] win over credential_process in every SDK.
+        return Err(Error::new(
+            ErrorKind::InvalidOption,
+            format!(
+                "--process-profile must be another name than {name} (whose keys in the credentials file every SDK would use instead): e.g. --process-profile {}",
+                shell_word(&format!("{name}-auto"))
+            ),
+        ));
+    }
+    if files
+        .credentials_value(process, "aws_access_key_id")
+        .is_some()
+    {
+        return Err(Error::new(
+            ErrorKind::ConfigInvalid,
+            format!(
+                "[{process}] in the credentials file has keys, which every SDK uses instead of credential_process: pick another name for --process-profile"
+            ),
+        ));
+    }
+    let program = awsmfa_command(&ctx.env)?;
+    let mut values = vec![(
+        "credential_process",
+        format!(
+            "{} credential-process {}",
+            shell_word(&program.to_string_lossy()),
+            shell_word(name)
+        ),
+    )];
+    if let Some(region) = &profile.region {
+        values.push(("region", region.clone()));
+    }
+    Ok(ConfigEdit {
+        section: files.config_section_of(process),
+        values,
+        remove: Vec::new(),
+    })
+}
+
+/// The path a credential process runs awsmfa by: `awsmfa` on PATH when that is this very
+/// program (Homebrew's `/opt/homebrew/bin/awsmfa` survives upgrades, the versioned Cellar
+/// path it links to does not), else this program's own path.
+fn awsmfa_command(env: &crate::paths::Env) -> Result<std::path::PathBuf> {
+    let Some(program) = env.program.clone() else {
+        return Err(Error::new(
+            ErrorKind::Internal,
+            "cannot tell where the awsmfa program is: write credential_process = /full/path/to/awsmfa credential-process PROFILE yourself",
+        ));
+    };
+    let same = |candidate: &std::path::Path| match (
+        std::fs::canonicalize(candidate),
+        std::fs::canonicalize(&program),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    let on_path = env
+        .path
+        .as_deref()
+        .into_iter()
+        .flat_map(std::env::split_paths)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join("awsmfa"))
+        .find(|candidate| candidate.is_file());
+    Ok(match on_path {
+        Some(candidate) if same(&candidate) => candidate,
+        _ => program,
+    })
 }
 
 /// `mfa_serial` from the config, else the caller's devices from IAM.

@@ -64,6 +64,13 @@ pub(super) fn render(report: &Report) -> String {
             profile: profile_json(profile),
             warnings,
         }),
+        Report::Keys {
+            shape,
+            session,
+            region,
+        } => {
+            return super::keys::render(super::Format::Json, *shape, session, region.as_deref());
+        }
         _ => Ok(render_value(report).to_string()),
     };
     text.unwrap_or_else(|_| "{}".into()) + "\n"
@@ -72,7 +79,9 @@ pub(super) fn render(report: &Report) -> String {
 /// The reports whose field order does not matter to anyone.
 fn render_value(report: &Report) -> serde_json::Value {
     match report {
-        Report::List { .. } | Report::Status { .. } => serde_json::Value::Null,
+        Report::List { .. } | Report::Status { .. } | Report::Keys { .. } => {
+            serde_json::Value::Null
+        }
         Report::LoggedIn {
             profile,
             expires_at,

@@ -4,6 +4,7 @@
 
 pub mod alfred;
 pub mod json;
+pub mod keys;
 pub mod text;
 
 use jiff::Timestamp;
@@ -90,6 +91,16 @@ pub enum Report {
     },
     /// `notify-due --wait` ended: nothing is left to remind of.
     Waited,
+    /// `credential-process` and `export`: a session's keys, for the tool that asked (the
+    /// only report that carries secrets; see [`keys`]).
+    Keys {
+        /// How they were asked for.
+        shape: keys::Shape,
+        /// The session.
+        session: crate::sts::Session,
+        /// The session profile's region.
+        region: Option<String>,
+    },
 }
 
 impl Report {
@@ -115,6 +126,8 @@ pub enum Action {
     Setup,
     /// `reminders` and `notify-due`: a Run Script action.
     Reminders,
+    /// `credential-process`, `exec` and `export`: a tool asking for a session.
+    Session,
 }
 
 /// Renders `report` for stdout (with a trailing newline where it prints anything).

@@ -108,6 +108,11 @@ pub(super) fn render(report: &Report) -> String {
             out
         }
         Report::Waited => String::new(),
+        Report::Keys {
+            shape,
+            session,
+            region,
+        } => super::keys::render(super::Format::Text, *shape, session, region.as_deref()),
     }
 }
 

@@ -450,6 +450,87 @@ fn source_profile_with_temporary_asia_keys() {
     );
 }
 
+// ---------------------------------------------------------------------------------------
+// A session for another tool: credential-process, exec, export
+// ---------------------------------------------------------------------------------------
+
+/// A home whose `[work]` holds a session with 12 h left (served without asking anyone).
+fn home_with_session() -> Home {
+    Home::new(
+        CONFIG,
+        &format!(
+            "{}[work]\naws_access_key_id = ASIASESSION\naws_secret_access_key = s\naws_session_token = t\nx_security_token_expires = {}\n",
+            credentials(),
+            in_12_hours()
+        ),
+    )
+}
+
+/// `exec` with `--format json` before the `--` (what follows it is the command's).
+fn refused_exec(home: &Home, command: &[&std::ffi::OsStr], want: Want<'_>) {
+    let root = home.root();
+    let before = snapshot(&root);
+    let mut cmd = home.cmd();
+    cmd.args(["exec", "work", "--format", "json", "--"])
+        .args(command);
+    check_refusal(&output_within(&mut cmd, LIMIT), &want);
+    assert_eq!(snapshot(&root), before, "files changed");
+}
+
+#[test]
+fn exec_of_a_command_that_does_not_exist() {
+    // No session yet: the mistyped command is caught before any login.
+    let home = home();
+    refused_exec(
+        &home,
+        &["no-such-command".as_ref()],
+        Want {
+            progress: &[],
+            message: "there is no command called no-such-command: check its name, or give its full path",
+            exit: 127,
+            kind: "command_not_found",
+        },
+    );
+}
+
+#[test]
+fn exec_of_a_file_that_is_not_executable() {
+    let home = home_with_session();
+    let script = home.path().join("script.sh");
+    std::fs::write(&script, "#!/bin/sh\necho hi\n").unwrap();
+    let message = format!(
+        "{} cannot be run: it is not executable (chmod +x) or not a program",
+        script.display()
+    );
+    refused_exec(
+        &home,
+        &[script.as_os_str()],
+        Want {
+            progress: &[],
+            message: &message,
+            exit: 126,
+            kind: "command_not_runnable",
+        },
+    );
+}
+
+#[test]
+fn credential_process_min_valid_that_is_not_a_length() {
+    let home = home_with_session();
+    let mut cmd = home.cmd();
+    cmd.args(["credential-process", "work", "--min-valid", "soon"]);
+    assert_refused(
+        &home,
+        &mut cmd,
+        Want {
+            progress: &[],
+            message: "--min-valid `soon` is not a length of time: write it like 15m, 1h or 900",
+            exit: 3,
+            kind: "invalid_duration",
+        },
+    );
+}
+
 #[test]
 fn code_stdin_with_nothing_on_it() {
     let home = home();

@@ -5,10 +5,11 @@
 use std::time::Duration;
 
 use awsmfa::cli::{Command, Login};
-use awsmfa::commands::Context;
+use awsmfa::launcher::Format;
 
 use crate::support::{
-    FakeClock, Home, MemoryKeychain, Moto, Recorded, json, private_session, run, stderr,
+    FakeClock, Home, MemoryKeychain, Moto, Recorded, json, private_session, run, run_in_process,
+    stderr,
 };
 
 const SOURCE_KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
@@ -199,26 +200,21 @@ fn mfa_process_supplies_the_code() {
 fn login_in_process(home: &Home, clock: &FakeClock, progress: &Recorded) -> awsmfa::Outcome {
     let mut env = home.env();
     env.aws_endpoint_url_sts = Some(Moto::shared().url().to_string());
-    let keychain = MemoryKeychain::default();
-    let ctx = Context {
+    let login = Login {
+        profile: "window".into(),
+        duration: None,
+        code: None,
+        code_stdin: false,
+        remind: None,
+    };
+    run_in_process(
         env,
         clock,
-        keychain: &keychain,
+        &MemoryKeychain::default(),
         progress,
-    };
-    let cli = awsmfa::cli::Cli {
-        output: awsmfa::cli::Output {
-            format: awsmfa::launcher::Format::Json,
-        },
-        command: Command::Login(Login {
-            profile: "window".into(),
-            duration: None,
-            code: None,
-            code_stdin: false,
-            remind: None,
-        }),
-    };
-    awsmfa::run(cli, &ctx)
+        Format::Json,
+        Command::Login(login),
+    )
 }
 
 #[test]
@@ -328,26 +324,22 @@ fn a_failed_setup_takes_its_serial_back_out_of_the_keychain() {
     crate::support::set_mode(&home.config_path(), 0o400);
     let keychain = MemoryKeychain::default();
     let clock = FakeClock::at("2026-11-25T10:00:10Z");
-    let progress = Recorded::default();
-    let ctx = Context {
-        env: home.env(),
-        clock: &clock,
-        keychain: &keychain,
-        progress: &progress,
+    let setup = awsmfa::cli::Setup {
+        profile: "restore".into(),
+        serial: Some("arn:aws:iam::123456789012:mfa/restore".into()),
+        op_item: Some("AWS restore".into()),
+        op_vault: None,
+        op_account: None,
+        process_profile: None,
     };
-    let cli = awsmfa::cli::Cli {
-        output: awsmfa::cli::Output {
-            format: awsmfa::launcher::Format::Text,
-        },
-        command: Command::Setup(awsmfa::cli::Setup {
-            profile: "restore".into(),
-            serial: Some("arn:aws:iam::123456789012:mfa/restore".into()),
-            op_item: Some("AWS restore".into()),
-            op_vault: None,
-            op_account: None,
-        }),
-    };
-    let outcome = awsmfa::run(cli, &ctx);
+    let outcome = run_in_process(
+        home.env(),
+        &clock,
+        &keychain,
+        &Recorded::default(),
+        Format::Text,
+        Command::Setup(setup),
+    );
     assert_eq!(outcome.exit_code, 1, "{:?}", outcome.stderr);
     assert_eq!(
         outcome.stderr.as_deref(),

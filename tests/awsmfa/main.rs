@@ -17,6 +17,7 @@ mod bad_inputs;
 mod catalogue;
 mod concurrency;
 mod crash_safety;
+mod credential_process;
 mod golden;
 mod iam;
 mod ini_properties;

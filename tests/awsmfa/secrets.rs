@@ -295,7 +295,20 @@ fn a_successful_login_shows_no_secret_in_argv_output_logs_or_state() {
     let list = run(home.cmd().args(["list", "--format", "json"]));
     let status = run(home.cmd().args(["status", "hygiene", "--format", "json"]));
     let alfred = run(home.cmd().args(["list", "--format", "alfred"]));
+    // Tools asking for the session get its keys on stdout, and nowhere else.
+    let process = run(home
+        .cmd()
+        .args(["credential-process", "hygiene"])
+        .env("AWSMFA_LOG", "debug"));
+    assert!(process.status.success(), "{}", stderr(&process));
+    let exec = run(home
+        .cmd()
+        .args(["exec", "hygiene", "--", "true"])
+        .env("AWSMFA_LOG", "debug"));
+    assert!(exec.status.success(), "{}", stderr(&exec));
     let mut places = vec![
+        ("credential-process stderr + debug log", stderr(&process)),
+        ("exec stderr + debug log", stderr(&exec)),
         ("op argv", std::fs::read_to_string(&argv_log).unwrap()),
         (
             "login stdout",

@@ -20,6 +20,7 @@ export const KIND_TITLES: Readonly<Record<string, string>> = {
   notify_failed: "Reminder could not be posted",
   reminders_schedule: "Reminders could not be scheduled",
   reminders_unavailable: "Reminders unavailable here",
+  refresh_busy: "Another refresh is still running",
   // Usage (exit status 2).
   invalid_option: "Invalid option",
   // Profile and configuration (exit status 3).
@@ -58,6 +59,9 @@ export const KIND_TITLES: Readonly<Record<string, string>> = {
   // Keychain (7).
   keychain: "Keychain error",
   keychain_timeout: "Keychain did not answer",
+  // exec (126, 127): not run by the extension, titled for completeness.
+  command_not_runnable: "Command cannot be run",
+  command_not_found: "Command not found",
   // Used only when awsmfa exits without a JSON error: named after the exit status.
   usage: "awsmfa rejected the command",
   profile_problem: "AWS profile problem",
@@ -79,6 +83,8 @@ export const KIND_BY_EXIT_STATUS: Readonly<Record<number, string>> = {
   5: "aws_rejected",
   6: "network",
   7: "keychain",
+  126: "command_not_runnable",
+  127: "command_not_found",
 };
 
 /** Kinds worth retrying as they are when the binary did not say. */

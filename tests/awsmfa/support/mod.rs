@@ -376,13 +376,24 @@ pub fn set_mode(path: &Path, mode: u32) {
 /// XML: the errors moto cannot produce, or something that is not STS at all). Returns its URL
 /// for `AWS_ENDPOINT_URL_STS`; it serves until the test process ends.
 pub fn sts_answering(status: u16, body: impl Into<String>) -> String {
+    sts_counting(status, body).0
+}
+
+/// [`sts_answering`], and how many requests it has answered so far.
+pub fn sts_counting(
+    status: u16,
+    body: impl Into<String>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     let body: String = body.into();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let answered = count.clone();
     std::thread::spawn(move || {
         for mut stream in listener.incoming().flatten() {
             let mut buf = [0u8; 16384];
             let _ = stream.read(&mut buf);
+            answered.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             let reply = format!(
                 "HTTP/1.1 {status} Error\r\ncontent-type: text/xml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                 body.len()
@@ -390,7 +401,7 @@ pub fn sts_answering(status: u16, body: impl Into<String>) -> String {
             let _ = stream.write_all(reply.as_bytes());
         }
     });
-    url
+    (url, count)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -675,6 +686,29 @@ pub fn check_refusal(out: &Output, want: &Want<'_>) {
 // ---------------------------------------------------------------------------------------
 // Running a command in this process
 // ---------------------------------------------------------------------------------------
+
+/// Runs `command` in this process, as `main` would with these adapters, printing in
+/// `format`.
+pub fn run_in_process(
+    env: awsmfa::paths::Env,
+    clock: &FakeClock,
+    keychain: &MemoryKeychain,
+    progress: &Recorded,
+    format: awsmfa::launcher::Format,
+    command: awsmfa::cli::Command,
+) -> awsmfa::Outcome {
+    let ctx = awsmfa::commands::Context {
+        env,
+        clock,
+        keychain,
+        progress,
+    };
+    let cli = awsmfa::cli::Cli {
+        output: awsmfa::cli::Output { format },
+        command,
+    };
+    awsmfa::run(cli, &ctx)
+}
 
 /// A clock that stands still until a command sleeps, then moves on by the time slept, and
 /// remembers every sleep: a command run with it never waits real seconds.
