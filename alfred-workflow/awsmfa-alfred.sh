@@ -6,6 +6,10 @@
 #   awsmfa-alfred.sh login PROFILE    Run Script JSON for the notification (awsmfa login)
 #   awsmfa-alfred.sh logout PROFILE   Run Script JSON for the notification (awsmfa logout)
 #
+# A query that ends in a 6-digit one-time code ("work 123456") lists the profiles matching the
+# rest, and ↩ logs in with that code: the row carries it to `login` as the workflow variable
+# awsmfa_code, and `login` hands it to awsmfa on stdin, never in an argument list.
+#
 # It finds the awsmfa binary, turns the workflow's configuration (which Alfred exports as
 # environment variables) into awsmfa's environment, and makes sure Alfred always gets JSON it
 # can show, even when awsmfa is missing or dies without a word. Everything else - status,
@@ -35,6 +39,21 @@ esac
 # `op`, which Homebrew and 1Password's installer put in these folders.
 PATH="$PATH:/opt/homebrew/bin:/usr/local/bin"
 export PATH
+
+# A code typed after the query reaches `login` in the variable awsmfa_code (Alfred exports a
+# row's variables to the next script). Take it out of the environment at once, so that no
+# program this script starts inherits it.
+typed_code=${awsmfa_code:-}
+unset awsmfa_code
+
+# Whether $1 is a one-time code: exactly 6 ASCII digits (a set, not a range, which some
+# locales widen).
+is_code() {
+    case $1 in
+        [0123456789][0123456789][0123456789][0123456789][0123456789][0123456789]) return 0 ;;
+        *) return 1 ;;
+    esac
+}
 
 # A JSON string literal of $1.
 json_string() {
@@ -148,10 +167,12 @@ unblocked_by_gatekeeper() {
 }
 
 # Runs awsmfa with the given arguments: its stdout into `output`, its exit status into `status`,
-# its last stderr line into `last_error`. Its stderr then goes on to Alfred's debugger.
+# its last stderr line into `last_error`. Its stderr then goes on to Alfred's debugger. Its
+# stdin is the line in `stdin_line` when that is set, else /dev/null.
 output=''
 status=0
 last_error=''
+stdin_line=''
 run_awsmfa() {
     local err_file line
     # A new file of this process's own (noclobber: never one that already exists).
@@ -162,10 +183,10 @@ run_awsmfa() {
         err_file=$(mktemp "${TMPDIR:-/tmp}/awsmfa-alfred.XXXXXX") || { set +C; return 1; }
     fi
     set +C
-    output=$(exec "$awsmfa" "$@" </dev/null 2>"$err_file")
+    output=$(exec_awsmfa "$@")
     status=$?
     if [[ $status -eq 126 || $status -eq 137 ]] && unblocked_by_gatekeeper; then
-        output=$(exec "$awsmfa" "$@" </dev/null 2>"$err_file")
+        output=$(exec_awsmfa "$@")
         status=$?
     fi
     if [[ -s "$err_file" ]]; then
@@ -175,6 +196,17 @@ run_awsmfa() {
         done <"$err_file"
     fi
     rm -f "$err_file"
+}
+
+# run_awsmfa's child: awsmfa with its stderr into `err_file`. `stdin_line` goes through a pipe
+# from printf, a builtin, so it is in no program's argument list; not through a here-string,
+# which bash 3.2 writes to a temporary file.
+exec_awsmfa() {
+    if [[ -n "$stdin_line" ]]; then
+        printf '%s\n' "$stdin_line" 2>/dev/null | exec "$awsmfa" "$@" 2>"$err_file"
+    else
+        exec "$awsmfa" "$@" </dev/null 2>"$err_file"
+    fi
 }
 
 # One invalid Script Filter item that shows `message` and, below it, `subtitle`; ⌘C and Large
@@ -205,21 +237,38 @@ silent_failure() {
 }
 
 list() {
-    local query=${1:-} message
+    local query=${1:-} message code='' last slot filled
     # Alfred trims the end of the query; the start keeps any extra space typed after the keyword.
     while [[ "$query" == [[:space:]]* ]]; do query=${query#?}; done
+    # "work 123456": the last word is a one-time code, the rest is the query.
+    last=${query##*[[:space:]]}
+    if is_code "$last"; then
+        code=$last
+        query=${query%"$last"}
+        while [[ "$query" == *[[:space:]] ]]; do query=${query%?}; done
+    fi
     if ! find_awsmfa; then
         print_error_item "$problem" "$problem_hint" "$problem_message"
         return 0
     fi
     clear_quarantine
-    if [[ -n "$query" ]]; then
+    if [[ -n "$code" ]]; then
+        run_awsmfa list --format alfred --with-typed-code -- "$query"
+    elif [[ -n "$query" ]]; then
         run_awsmfa list --format alfred -- "$query"
     else
         run_awsmfa list --format alfred
     fi
     # On failure awsmfa prints an error item itself; pass that on like a list.
     if [[ "$output" == '{'* ]]; then
+        # With --with-typed-code, each row whose ↩ logs in with the code has an empty
+        # awsmfa_code variable for it. Inside a JSON string every quote is escaped, so this
+        # text can only be that variable, never part of a name.
+        if [[ -n "$code" ]]; then
+            slot='"awsmfa_code":""'
+            filled="\"awsmfa_code\":\"$code\""
+            output=${output//"$slot"/$filled}
+        fi
         printf '%s\n' "$output"
         return 0
     fi
@@ -238,7 +287,12 @@ action() {
         return 0
     fi
     clear_quarantine
-    run_awsmfa "$verb" --format alfred -- "$profile"
+    if [[ $verb == login && -n "$typed_code" ]]; then
+        stdin_line=$typed_code
+        run_awsmfa login --format alfred --code-stdin -- "$profile"
+    else
+        run_awsmfa "$verb" --format alfred -- "$profile"
+    fi
     # awsmfa prints the notification's JSON on success and on failure; Alfred only needs to
     # read it, so a failure must not stop the workflow here.
     if [[ "$output" == '{'* ]]; then

@@ -41,7 +41,9 @@ pub struct Output {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// List MFA profiles and their session status (no network, no keychain, no 1Password).
-    #[command(after_help = "Examples:\n  awsmfa list\n  awsmfa list stg --format json")]
+    #[command(
+        after_help = "Examples:\n  awsmfa list\n  awsmfa list stg --format json\n  awsmfa list stg --format alfred --with-typed-code"
+    )]
     List(List),
     /// Get a new session for PROFILE: one-time code → AWS STS → ~/.aws/credentials.
     #[command(
@@ -95,6 +97,12 @@ pub enum Command {
 pub struct List {
     /// Only profiles matching this (fuzzy: `stg` finds `staging`), best match first.
     pub query: Option<String>,
+    /// For Alfred: the person typed a one-time code after the query, which the workflow keeps
+    /// (it is never passed to awsmfa list). Each row's ↩ then logs in with that code, also
+    /// for profiles without a code source, and carries an empty `awsmfa_code` variable for
+    /// the workflow to fill in. Text and JSON output are the same as without it.
+    #[arg(long)]
+    pub with_typed_code: bool,
 }
 
 /// `awsmfa login PROFILE`.

@@ -134,6 +134,8 @@ class Alfred:
         self.cache_dir = Path(cache_dir)
         self.debug = debug
         self.events = []
+        # A command every script runs under (a tracer such as strace), or none.
+        self.wrapper = []
 
     # -- the environment Alfred gives scripts --------------------------------------------------
 
@@ -168,7 +170,7 @@ class Alfred:
         if config.get("scriptargtype") != 1:
             raise AssertionError("script input is not argv ($1): Alfred would paste {query} into the script")
         return subprocess.run(
-            ["/bin/bash", "-c", config["script"], "bash", argv],
+            [*self.wrapper, "/bin/bash", "-c", config["script"], "bash", argv],
             cwd=self.workflow.folder,
             env=self.script_environment(variables),
             capture_output=True,

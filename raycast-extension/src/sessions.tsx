@@ -1,5 +1,6 @@
 // AWS MFA Sessions: every MFA-managed profile with its session status and time left.
-// Refresh (↩) fetches a one-time code from 1Password and renews the session.
+// Refresh (↩) fetches a one-time code from 1Password and renews the session; Refresh with
+// Code… (⌘⇧R) renews it with a code the person types.
 
 import { Action, ActionPanel, Color, Icon, Keyboard, LaunchProps, List, openExtensionPreferences } from "@raycast/api";
 import { useCachedPromise } from "@raycast/utils";
@@ -10,6 +11,7 @@ import { exportCommand, formatClock, formatTimeLeft, statusAt } from "./lib/form
 import { logOut, refreshSession } from "./ui/actions";
 import { SessionsLaunchContext } from "./ui/launch";
 import { awsmfaOptions } from "./ui/preferences";
+import { RefreshWithCodeForm } from "./ui/refresh-with-code";
 import { SetupGuide } from "./ui/setup-guide";
 import { statusIcon, statusTag } from "./ui/status";
 import { useNow } from "./ui/use-now";
@@ -31,13 +33,23 @@ function ProfileItem(props: { profile: Profile; now: number; onChanged: () => vo
   const setupHint = profile.needsSetup ? profile.setupHint : null;
 
   // Refresh is the primary action, except where no one-time code source is set up yet:
-  // there the setup command comes first, since a refresh could only fail.
+  // there the setup command comes first, then a refresh with a typed code, since a plain
+  // refresh could only fail.
   const refresh = (
     <Action
       key="refresh"
       title="Refresh Session"
       icon={Icon.ArrowClockwise}
       onAction={() => void refreshSession(profile.name, onChanged)}
+    />
+  );
+  const refreshWithCode = (
+    <Action.Push
+      key="refresh-with-code"
+      title="Refresh with Code…"
+      icon={Icon.Key}
+      shortcut={{ modifiers: ["cmd", "shift"], key: "r" }}
+      target={<RefreshWithCodeForm profile={profile.name} onChanged={onChanged} />}
     />
   );
   const copySetup = setupHint ? (
@@ -56,7 +68,9 @@ function ProfileItem(props: { profile: Profile; now: number; onChanged: () => vo
       ]}
       actions={
         <ActionPanel title={profile.name}>
-          <ActionPanel.Section>{copySetup ? [copySetup, refresh] : [refresh]}</ActionPanel.Section>
+          <ActionPanel.Section>
+            {copySetup ? [copySetup, refreshWithCode, refresh] : [refresh, refreshWithCode]}
+          </ActionPanel.Section>
           <ActionPanel.Section>
             <Action.CopyToClipboard
               title="Copy Export Command"

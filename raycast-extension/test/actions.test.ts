@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { formatClock } from "../src/lib/format";
-import { logOut, refreshSession } from "../src/ui/actions";
+import { logOut, refreshSession, submitCode } from "../src/ui/actions";
 import { recorded as raycast, resetRecorded } from "./support/raycast-api";
 
 let root: string;
@@ -21,14 +21,21 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** An awsmfa stand-in that records its arguments and then runs `body`. */
-function useFakeAwsmfa(body: string): { args: () => string[] } {
+/** An awsmfa stand-in that records its arguments, environment and stdin, then runs `body`. */
+function useFakeAwsmfa(body: string): { args: () => string[]; environment: () => string; stdin: () => string } {
   const binary = join(root, "awsmfa");
-  const argsFile = join(root, "args");
-  writeFileSync(binary, `#!/bin/sh\nprintf '%s\\n' "$@" > '${argsFile}'\n${body}\n`);
+  const file = (name: string) => join(root, name);
+  writeFileSync(
+    binary,
+    `#!/bin/sh\nprintf '%s\\n' "$@" > '${file("args")}'\nenv > '${file("env")}'\ncat > '${file("stdin")}'\n${body}\n`,
+  );
   chmodSync(binary, 0o755);
   raycast.preferences = { awsmfaPath: binary, defaultDuration: "12h" };
-  return { args: () => readFileSync(argsFile, "utf8").split("\n").slice(0, -1) };
+  return {
+    args: () => readFileSync(file("args"), "utf8").split("\n").slice(0, -1),
+    environment: () => readFileSync(file("env"), "utf8"),
+    stdin: () => readFileSync(file("stdin"), "utf8"),
+  };
 }
 
 /** Twelve hours from now, as awsmfa writes it. */
@@ -53,6 +60,15 @@ function failWith(kind: string, message: string, retryable: boolean, exitStatus:
   ].join("\n");
 }
 
+/** The one toast of a refresh that worked: awsmfa's steps as its titles, then the new expiry. */
+function expectRefreshedToast(firstStep: string): void {
+  const [toast] = raycast.toasts;
+  expect(toast.titles).toEqual(["Refreshing work…", firstStep, "Calling AWS STS…", "Refreshed work"]);
+  expect(toast.style).toBe("SUCCESS");
+  expect(toast.message).toBe(`Valid until ${formatClock(EXPIRES_AT, Date.now())} (12h)`);
+  expect(toast.primaryAction).toBeUndefined();
+}
+
 describe("refreshSession", () => {
   it("follows awsmfa's progress in the toast and ends with the new expiry", async () => {
     const fake = useFakeAwsmfa(SUCCESS);
@@ -61,16 +77,7 @@ describe("refreshSession", () => {
     await expect(refreshSession("work", onChanged)).resolves.toBe(true);
 
     expect(fake.args()).toEqual(["login", "--format", "json", "--duration", "12h", "--", "work"]);
-    const [toast] = raycast.toasts;
-    expect(toast.titles).toEqual([
-      "Refreshing work…",
-      "Fetching code from 1Password…",
-      "Calling AWS STS…",
-      "Refreshed work",
-    ]);
-    expect(toast.style).toBe("SUCCESS");
-    expect(toast.message).toBe(`Valid until ${formatClock(EXPIRES_AT, Date.now())} (12h)`);
-    expect(toast.primaryAction).toBeUndefined();
+    expectRefreshedToast("Fetching code from 1Password…");
     expect(onChanged).toHaveBeenCalledOnce();
     // The menu bar is asked to redraw; that it is not enabled is no error.
     expect(raycast.launched).toEqual([{ name: "menu-bar", type: "background" }]);
@@ -134,6 +141,109 @@ describe("refreshSession", () => {
     expect(toast.title).toBe("awsmfa not found");
     expect(toast.message).toContain(join(root, "missing", "awsmfa"));
     expect(toast.primaryAction?.title).toBe("Open Extension Preferences");
+  });
+});
+
+describe("Refresh with Code", () => {
+  const CODE = "493817";
+  const TYPED_SUCCESS = SUCCESS.replace("Fetching code from 1Password…", "Using the code given on stdin…");
+
+  it("gives awsmfa the code on stdin, never in its arguments or environment", async () => {
+    const fake = useFakeAwsmfa(TYPED_SUCCESS);
+    const refreshed = vi.fn();
+    const showError = vi.fn();
+
+    await expect(submitCode("work", ` ${CODE} `, refreshed, showError)).resolves.toBe(true);
+
+    expect(fake.args()).toEqual(["login", "--format", "json", "--duration", "12h", "--code-stdin", "--", "work"]);
+    expect(fake.stdin()).toBe(`${CODE}\n`);
+    expect(fake.environment()).not.toContain(CODE);
+    expectRefreshedToast("Using the code given on stdin…");
+    expect(refreshed).toHaveBeenCalledOnce();
+    expect(showError).not.toHaveBeenCalled();
+  });
+
+  it("refuses anything but 6 digits before awsmfa runs", async () => {
+    useFakeAwsmfa(TYPED_SUCCESS);
+    const refreshed = vi.fn();
+    for (const [typed, problem] of [
+      ["", "Enter the 6-digit one-time code."],
+      ["   ", "Enter the 6-digit one-time code."],
+      ["12345", "A one-time code is exactly 6 digits (0-9)."],
+      ["1234567", "A one-time code is exactly 6 digits (0-9)."],
+      ["12a456", "A one-time code is exactly 6 digits (0-9)."],
+      ["123 456", "A one-time code is exactly 6 digits (0-9)."],
+      ["１２３４５６", "A one-time code is exactly 6 digits (0-9)."],
+    ]) {
+      const showError = vi.fn();
+      await expect(submitCode("work", typed, refreshed, showError)).resolves.toBe(false);
+      expect(showError).toHaveBeenCalledWith(problem);
+    }
+    expect(existsSync(join(root, "args"))).toBe(false);
+    expect(raycast.toasts).toEqual([]);
+    expect(refreshed).not.toHaveBeenCalled();
+  });
+
+  it("shows errors as Refresh Session does, and Try Again sends the same code again", async () => {
+    const online = join(root, "online");
+    const fake = useFakeAwsmfa(
+      `if [ -e '${online}' ]; then\n${TYPED_SUCCESS}\nfi\n` +
+        failWith("network", "cannot reach AWS STS: check your network connection", true, 6),
+    );
+    const refreshed = vi.fn();
+
+    await expect(submitCode("work", CODE, refreshed, vi.fn())).resolves.toBe(false);
+    const [failed] = raycast.toasts;
+    expect(failed).toMatchObject({
+      style: "FAILURE",
+      title: "Cannot reach AWS",
+      message: "cannot reach AWS STS: check your network connection, then choose Try Again (⌘R)",
+    });
+    expect(failed.primaryAction?.title).toBe("Try Again");
+    expect(refreshed).not.toHaveBeenCalled();
+
+    writeFileSync(online, "");
+    writeFileSync(join(root, "stdin"), "");
+    failed.primaryAction?.onAction(failed);
+    await vi.waitFor(() => expect(raycast.toasts[1]?.style).toBe("SUCCESS"), { timeout: 5_000 });
+    expect(fake.stdin()).toBe(`${CODE}\n`);
+    expect(fake.args()).toContain("--code-stdin");
+    expect(refreshed).toHaveBeenCalledOnce();
+  });
+
+  it("asks for the next code, not a Try Again, when AWS rejected the typed one", async () => {
+    useFakeAwsmfa(
+      failWith(
+        "sts_invalid_code",
+        "AWS rejected the one-time code (wrong, expired or already used): wait for the next code",
+        true,
+        5,
+      ),
+    );
+
+    await expect(submitCode("work", CODE, vi.fn(), vi.fn())).resolves.toBe(false);
+
+    const [toast] = raycast.toasts;
+    expect(toast).toMatchObject({
+      style: "FAILURE",
+      title: "AWS rejected the one-time code",
+      message:
+        "AWS rejected the one-time code (wrong, expired or already used): wait for the next code, then enter it and submit again",
+    });
+    expect(toast.primaryAction).toBeUndefined();
+  });
+
+  it("shows a non-retryable error as Refresh Session does", async () => {
+    useFakeAwsmfa(failWith("sts_access_denied", "AWS denied GetSessionToken: check the IAM policy", false, 5));
+
+    await submitCode("work", CODE, vi.fn(), vi.fn());
+
+    expect(raycast.toasts[0]).toMatchObject({
+      style: "FAILURE",
+      title: "AWS denied access",
+      message: "AWS denied GetSessionToken: check the IAM policy",
+    });
+    expect(raycast.toasts[0].primaryAction).toBeUndefined();
   });
 });
 

@@ -1,12 +1,13 @@
 // The real awsmfa binary (AWSMFA_BIN, e.g. ../target/debug/awsmfa) run through the
-// extension's own wrapper against AWS files in a temporary HOME. Read-only commands and
-// logout only: nothing here needs 1Password, the keychain or the network.
+// extension's own wrapper against AWS files in a temporary HOME. Read-only commands, logout
+// and a login with a typed code up to the call to STS: nothing here needs 1Password, the
+// keychain or the network.
 
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { listProfiles, logout, profileStatus } from "../src/lib/awsmfa";
+import { listProfiles, login, logout, profileStatus } from "../src/lib/awsmfa";
 import { resolveBinary } from "../src/lib/binary";
 import { AwsmfaError } from "../src/lib/errors";
 
@@ -113,6 +114,21 @@ describe("the real awsmfa binary", () => {
     const credentials = readFileSync(credentialsFile, "utf8");
     expect(credentials).toContain("[work-mfa]\n" + LONG_TERM_KEYS.join("\n"));
     expect(credentials).not.toContain("FwoGZXIvYXdzEXAMPLESESSIONTOKEN");
+  });
+
+  it("reads a typed code from stdin and goes on to call STS with it", async () => {
+    writeFileSync(join(home, ".aws", "config"), "[profile old]\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n");
+    // Nothing listens on port 9: the login ends at STS, after awsmfa has read and checked the code.
+    env.AWS_ENDPOINT_URL_STS = "http://127.0.0.1:9";
+    const progress: string[] = [];
+    const failure = await login({ binary: binaryUnderTest(), env }, "old", {
+      code: "493817",
+      onProgress: (line) => progress.push(line),
+    }).catch((e) => e);
+    expect(progress).toEqual(["Using the code given on stdin…", "Calling AWS STS…"]);
+    expect(failure).toBeInstanceOf(AwsmfaError);
+    expect(failure).toMatchObject({ kind: "network", retryable: true, exitStatus: 6 });
+    expect(failure.message).not.toContain("493817");
   });
 
   it("reports an unknown profile as a typed error", async () => {

@@ -43,6 +43,42 @@ describe("arguments", () => {
     expect(result).toEqual({ profile: "work", expiresAt: "2026-11-26T06:41:00Z", secondsLeft: 43200 });
   });
 
+  it("login with a typed code passes --code-stdin and writes the code to stdin only", async () => {
+    const stdinFile = join(root, "stdin");
+    const envFile = join(root, "env");
+    const binary = fakeAwsmfa(
+      `printf '%s\\n' "$@" > '${join(root, "args")}'\nenv > '${envFile}'\ncat > '${stdinFile}'\necho '${LOGIN_JSON}'`,
+    );
+    await login({ binary }, "work", { code: "012345" });
+    expect(readFileSync(join(root, "args"), "utf8").split("\n").slice(0, -1)).toEqual([
+      "login",
+      "--format",
+      "json",
+      "--code-stdin",
+      "--",
+      "work",
+    ]);
+    expect(readFileSync(stdinFile, "utf8")).toBe("012345\n");
+    expect(readFileSync(envFile, "utf8")).not.toContain("012345");
+  });
+
+  it("login refuses a code that is not 6 digits without running awsmfa", async () => {
+    const fake = recordingAwsmfa(LOGIN_JSON);
+    for (const code of ["", "12345", "1234567", "12345x"]) {
+      await expect(login({ binary: fake.binary }, "work", { code })).rejects.toMatchObject({
+        kind: "invalid_code",
+        title: "Invalid one-time code",
+      });
+    }
+    expect(() => fake.args()).toThrow();
+  });
+
+  it("gives awsmfa an empty stdin without a code", async () => {
+    const binary = fakeAwsmfa(`cat > '${join(root, "stdin")}'\necho '${LOGIN_JSON}'`);
+    await login({ binary }, "work");
+    expect(readFileSync(join(root, "stdin"), "utf8")).toBe("");
+  });
+
   it("login leaves --duration out when none is set", async () => {
     const fake = recordingAwsmfa(LOGIN_JSON);
     await login({ binary: fake.binary }, "work", { duration: "" });

@@ -27,6 +27,7 @@ impl Run for List {
             profiles: crate::fuzzy::rank(profiles, query, |p| &p.name),
             now,
             warnings,
+            typed_code: self.with_typed_code,
         })
     }
 }

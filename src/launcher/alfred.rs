@@ -32,6 +32,7 @@ pub struct ProfileItems<'a> {
     profiles: &'a [Profile],
     now: &'a Now,
     warnings: &'a [String],
+    typed_code: bool,
 }
 
 impl Serialize for ProfileItems<'_> {
@@ -49,7 +50,7 @@ impl Serialize for ProfileItems<'_> {
             })?;
         }
         for profile in self.profiles {
-            seq.serialize_element(&profile_item(profile, self.now))?;
+            seq.serialize_element(&profile_item(profile, self.now, self.typed_code))?;
         }
         // Last, so that ↩ on the best match still logs in.
         for warning in self.warnings {
@@ -122,6 +123,11 @@ pub struct Text<'a> {
 pub struct Variables<'a> {
     /// The profile's name, for the actions after the Script Filter.
     pub profile: &'a str,
+    /// With a typed code (`list --with-typed-code`): `""`, the slot the workflow's entry
+    /// script fills with the code, which awsmfa list never sees. ↩ hands it to the login
+    /// script as the environment variable `awsmfa_code`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awsmfa_code: Option<&'static str>,
 }
 
 /// The modifier keys of a profile row.
@@ -164,11 +170,12 @@ fn error_icon() -> Icon {
     }
 }
 
-/// The row of one profile.
-pub fn profile_item<'a>(p: &'a Profile, now: &Now) -> Item<'a> {
+/// The row of one profile. With `typed_code` (the person typed a code after the query) ↩
+/// logs in with that code, so a profile without a code source of its own can log in too.
+pub fn profile_item<'a>(p: &'a Profile, now: &Now, typed_code: bool) -> Item<'a> {
     let status_line = describe(p.status, p.expires_at, now);
     let name = p.name.as_str();
-    if let Some(hint) = p.setup_hint() {
+    if let Some(hint) = p.setup_hint().filter(|_| !typed_code) {
         return Item {
             uid: Some(name),
             title: name.into(),
@@ -185,6 +192,7 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Now) -> Item<'a> {
     }
     let export = format!("export AWS_PROFILE={}", shell_word(name));
     let action = match p.status {
+        _ if typed_code => "↩ log in with the code you typed",
         Status::Valid => "↩ to refresh",
         Status::Expiring => "↩ to refresh now",
         Status::Expired | Status::NoSession => "↩ to log in",
@@ -219,15 +227,19 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Now) -> Item<'a> {
             copy: export.into(),
             largetype: large.into(),
         }),
-        variables: Some(Variables { profile: name }),
+        variables: Some(Variables {
+            profile: name,
+            awsmfa_code: typed_code.then_some(""),
+        }),
     }
 }
 
-/// The Script Filter for a list of profiles.
+/// The Script Filter for a list of profiles; `typed_code` as in [`profile_item`].
 pub fn list<'a>(
     profiles: &'a [Profile],
     now: &'a Now,
     warnings: &'a [String],
+    typed_code: bool,
 ) -> ScriptFilter<ProfileItems<'a>> {
     let counting = |s: Status| profiles.iter().any(|p| p.status == s);
     let rerun = if counting(Status::Expiring) {
@@ -244,6 +256,7 @@ pub fn list<'a>(
             profiles,
             now,
             warnings,
+            typed_code,
         },
     }
 }
@@ -286,13 +299,17 @@ pub(super) fn render(report: &Report) -> String {
             profiles,
             now,
             warnings,
-        } => to_json_sized(&list(profiles, now, warnings), 1024 * (profiles.len() + 1)),
+            typed_code,
+        } => to_json_sized(
+            &list(profiles, now, warnings, *typed_code),
+            1024 * (profiles.len() + 1),
+        ),
         Report::Status {
             profile,
             now,
             warnings,
             ..
-        } => to_json(&list(std::slice::from_ref(profile), now, warnings)),
+        } => to_json(&list(std::slice::from_ref(profile), now, warnings, false)),
         Report::LoggedIn {
             profile,
             expires_at,

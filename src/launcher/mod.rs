@@ -36,6 +36,9 @@ pub enum Report {
         now: Now,
         /// What makes the AWS CLI refuse one of the files, one line each.
         warnings: Vec<String>,
+        /// The launcher holds a one-time code the person typed (`--with-typed-code`):
+        /// Alfred's rows log in with it.
+        typed_code: bool,
     },
     /// `status`: one profile.
     Status {

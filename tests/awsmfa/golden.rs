@@ -108,6 +108,7 @@ fn alfred_list() {
             profiles: profiles.clone(),
             now: now.clone(),
             warnings: Vec::new(),
+            typed_code: false,
         },
     );
     check("alfred-list.golden", &out);
@@ -123,6 +124,7 @@ fn alfred_list_with_a_query_and_without_profiles() {
             profiles: ranked,
             now: now.clone(),
             warnings: Vec::new(),
+            typed_code: false,
         },
     );
     check("alfred-list-stg.golden", &out);
@@ -132,9 +134,27 @@ fn alfred_list_with_a_query_and_without_profiles() {
             profiles: Vec::new(),
             now: now.clone(),
             warnings: Vec::new(),
+            typed_code: false,
         },
     );
     check("alfred-list-empty.golden", &out);
+}
+
+/// `list --with-typed-code`: every row's ↩ logs in with the code the workflow keeps, and
+/// carries the empty `awsmfa_code` slot it fills in; `sandbox`, which has no code source of
+/// its own, can log in too.
+#[test]
+fn alfred_list_with_a_typed_code() {
+    let out = launcher::render(
+        Format::Alfred,
+        &Report::List {
+            profiles: profiles(),
+            now: clock(),
+            warnings: Vec::new(),
+            typed_code: true,
+        },
+    );
+    check("alfred-list-typed-code.golden", &out);
 }
 
 #[test]
@@ -172,6 +192,7 @@ fn json_list_status_and_login() {
                 profiles: profiles.clone(),
                 now: now.clone(),
                 warnings: Vec::new(),
+                typed_code: false,
             },
         ),
     );
@@ -210,6 +231,7 @@ fn text_list() {
             profiles: profiles.clone(),
             now: now.clone(),
             warnings: Vec::new(),
+            typed_code: false,
         },
     );
     assert_eq!(

@@ -90,6 +90,43 @@ fn no_aws_folder_at_all_is_an_empty_list_that_says_what_to_do() {
 }
 
 #[test]
+fn with_typed_code_changes_only_the_alfred_rows() {
+    let home = Home::new("[profile work]\nawsmfa_op_item = AWS\n", CREDENTIALS);
+    let run = |args: &[&str]| home.cmd().args(args).output().unwrap();
+    let alfred = stdout_json(&run(&[
+        "list",
+        "--format",
+        "alfred",
+        "--with-typed-code",
+        "--",
+        "stg",
+    ]));
+    // staging has no code source: with a typed code its ↩ logs in all the same.
+    let staging = &alfred["items"][0];
+    assert_eq!(staging["uid"], "staging");
+    assert_eq!(staging["valid"], true);
+    let subtitle = staging["subtitle"].as_str().unwrap();
+    assert!(
+        subtitle.starts_with("expired ")
+            && subtitle.ends_with(" · ↩ log in with the code you typed"),
+        "{subtitle}"
+    );
+    assert_eq!(
+        staging["variables"],
+        serde_json::json!({ "profile": "staging", "awsmfa_code": "" })
+    );
+    for format in ["json", "text"] {
+        let with = run(&["list", "--format", format, "--with-typed-code"]);
+        let without = run(&["list", "--format", format]);
+        assert!(
+            with.status.success() && without.status.success(),
+            "{format}"
+        );
+        assert_eq!(with.stdout, without.stdout, "{format}");
+    }
+}
+
+#[test]
 fn list_needs_no_keychain_no_1password_and_no_network() {
     let home = Home::new("[profile work]\nawsmfa_op_item = AWS\n", CREDENTIALS);
     std::fs::remove_file(home.bin_dir().join("op")).unwrap();

@@ -75,6 +75,11 @@ export interface RunOptions extends AwsmfaOptions {
   timeoutMs: number;
   /** Called with each progress line awsmfa writes to stderr, as it arrives. */
   onProgress?: (line: string) => void;
+  /**
+   * Written to awsmfa's stdin, which is then closed: how a secret reaches it (never in its
+   * arguments or environment, which other programs can read). Without it stdin is empty.
+   */
+  stdin?: string;
 }
 
 /**
@@ -104,9 +109,12 @@ export function runAwsmfa(args: string[], options: RunOptions): Promise<ProcessO
   return new Promise((resolve, reject) => {
     const child = spawn(options.binary, args, {
       env: childEnvironment(options.env ?? process.env, options.binary),
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["pipe", "pipe", "pipe"],
       shell: false,
     });
+    // awsmfa may exit before it reads (a profile that does not exist): that is no error here.
+    child.stdin.on("error", () => undefined);
+    child.stdin.end(options.stdin ?? "");
 
     let stdout = "";
     let stderr = "";
@@ -329,18 +337,45 @@ export function profileStatus(options: AwsmfaOptions, profile: string): Promise<
 export interface LoginOptions {
   /** Session length passed as --duration (e.g. "12h"); awsmfa's default when empty. */
   duration?: string;
+  /**
+   * A one-time code the person typed, used instead of 1Password or mfa_process. It goes to
+   * awsmfa on stdin (`--code-stdin`), never as an argument; one that is not 6 digits is
+   * refused before awsmfa runs.
+   */
+  code?: string;
   onProgress?: (line: string) => void;
 }
 
+/**
+ * What is wrong with `text` as a one-time code (6 digits, spaces around them allowed), or
+ * null when it is one. awsmfa checks the same; checking first lets a form say it at once.
+ */
+export function codeProblem(text: string): string | null {
+  const code = text.trim();
+  if (code.length === 0) return "Enter the 6-digit one-time code.";
+  return /^[0-9]{6}$/.test(code) ? null : "A one-time code is exactly 6 digits (0-9).";
+}
+
 /** `awsmfa login PROFILE`: fetches a one-time code, calls STS and writes the new session. */
-export function login(options: AwsmfaOptions, profile: string, loginOptions: LoginOptions = {}): Promise<LoginResult> {
+export async function login(
+  options: AwsmfaOptions,
+  profile: string,
+  loginOptions: LoginOptions = {},
+): Promise<LoginResult> {
   const args = ["login", "--format", "json"];
   const duration = loginOptions.duration?.trim() ?? "";
   if (duration.length > 0) args.push("--duration", duration);
+  let stdin: string | undefined;
+  if (loginOptions.code !== undefined) {
+    const problem = codeProblem(loginOptions.code);
+    if (problem !== null) throw new AwsmfaError({ kind: "invalid_code", message: problem });
+    args.push("--code-stdin");
+    stdin = `${loginOptions.code.trim()}\n`;
+  }
   args.push("--", profile);
   return runJson(
     args,
-    { ...options, timeoutMs: TIMEOUTS_MS.login, onProgress: loginOptions.onProgress },
+    { ...options, timeoutMs: TIMEOUTS_MS.login, onProgress: loginOptions.onProgress, stdin },
     parseLoginOutput,
   );
 }

@@ -10,7 +10,7 @@ import {
   showToast,
   Toast,
 } from "@raycast/api";
-import { login, logout } from "../lib/awsmfa";
+import { codeProblem, login, logout } from "../lib/awsmfa";
 import { asAwsmfaError, AwsmfaError, BINARY_NOT_FOUND, shownMessage } from "../lib/errors";
 import { formatClock, formatDuration } from "../lib/format";
 import { awsmfaOptions, sessionDuration } from "./preferences";
@@ -27,11 +27,15 @@ export async function updateMenuBar(): Promise<void> {
   }
 }
 
-function showFailure(toast: Toast, error: AwsmfaError, retry: () => void): void {
+function showFailure(toast: Toast, error: AwsmfaError, retry: () => void, typedCode = false): void {
   toast.style = Toast.Style.Failure;
   toast.title = error.title;
   toast.message = shownMessage(error);
-  if (error.retryable) {
+  if (typedCode && error.kind === "sts_invalid_code") {
+    // AWS refuses a code twice: trying the same one again cannot work, the next one can.
+    toast.message = `${error.message}, then enter it and submit again`;
+    toast.primaryAction = undefined;
+  } else if (error.retryable) {
     toast.primaryAction = { title: "Try Again", shortcut: { modifiers: ["cmd"], key: "r" }, onAction: retry };
   } else if (PREFERENCE_KINDS.has(error.kind)) {
     toast.primaryAction = { title: "Open Extension Preferences", onAction: () => openExtensionPreferences() };
@@ -43,17 +47,20 @@ function showFailure(toast: Toast, error: AwsmfaError, retry: () => void): void 
 /**
  * Runs `awsmfa login PROFILE` behind an animated toast whose title follows awsmfa's
  * progress lines ("Fetching code from 1Password…", "Calling AWS STS…"), then reports the
- * new expiry or the error. Resolves true when the session was refreshed.
+ * new expiry or the error. With `code` (typed by the person) awsmfa gets that code on stdin
+ * instead of asking 1Password. Resolves true when the session was refreshed; `onChanged`
+ * runs then, also after a successful Try Again.
  */
-export async function refreshSession(profile: string, onChanged: () => void): Promise<boolean> {
+export async function refreshSession(profile: string, onChanged: () => void, code?: string): Promise<boolean> {
   const toast = await showToast({ style: Toast.Style.Animated, title: `Refreshing ${profile}…` });
   const retry = () => {
     void toast.hide();
-    void refreshSession(profile, onChanged);
+    void refreshSession(profile, onChanged, code);
   };
   try {
     const result = await login(awsmfaOptions(), profile, {
       duration: sessionDuration(),
+      code,
       onProgress: (line) => {
         toast.title = line;
         toast.message = profile;
@@ -67,9 +74,28 @@ export async function refreshSession(profile: string, onChanged: () => void): Pr
     await updateMenuBar();
     return true;
   } catch (error) {
-    showFailure(toast, asAwsmfaError(error), retry);
+    showFailure(toast, asAwsmfaError(error), retry, code !== undefined);
     return false;
   }
+}
+
+/**
+ * Submits the Refresh with Code form: a code that is not 6 digits goes back to the form
+ * (`showError`, under the field) and awsmfa does not run; otherwise refreshSession with the
+ * code. `onRefreshed` runs once the session is refreshed, also after a Try Again.
+ */
+export async function submitCode(
+  profile: string,
+  code: string,
+  onRefreshed: () => void,
+  showError: (message: string) => void,
+): Promise<boolean> {
+  const problem = codeProblem(code);
+  if (problem !== null) {
+    showError(problem);
+    return false;
+  }
+  return refreshSession(profile, onRefreshed, code);
 }
 
 /** Asks, then runs `awsmfa logout PROFILE`, which removes only the session keys. */
