@@ -246,10 +246,78 @@ impl AwsFiles {
         profiles
     }
 
-    /// The session profile `name`, if it is MFA-managed (has a source profile).
+    /// The session profile `name`, if it is MFA-managed (has a source profile), or the role
+    /// profile `name` riding on one.
     pub fn profile(&self, name: &str, now: Timestamp) -> Option<Profile> {
-        let source = self.source_of(name)?;
-        Some(self.profile_with_source(name, source, now))
+        match self.source_of(name) {
+            Some(source) => Some(self.profile_with_source(name, source, now)),
+            None => self.role_profile(name, now),
+        }
+    }
+
+    /// Every session profile, each followed by the role profiles that ride on it (by name).
+    pub fn listed_profiles(&self, now: Timestamp) -> Vec<Profile> {
+        let sessions = self.session_profiles(now);
+        let mut roles: Vec<Profile> = self
+            .config_profiles
+            .keys()
+            .filter(|name| !sessions.iter().any(|s| &s.name == *name))
+            .filter_map(|name| {
+                self.role_on(name, |base| {
+                    sessions.iter().find(|s| s.name == base).cloned()
+                })
+            })
+            .collect();
+        roles.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut listed = Vec::with_capacity(sessions.len() + roles.len());
+        for session in sessions {
+            let name = session.name.clone();
+            listed.push(session);
+            listed.extend(
+                roles
+                    .iter()
+                    .filter(|r| r.via.as_deref() == Some(&name))
+                    .cloned(),
+            );
+        }
+        listed
+    }
+
+    /// The role profile `name`: `role_arn` and `source_profile = BASE` in its config
+    /// section, BASE a session profile, and no long-term keys of its own.
+    fn role_profile(&self, name: &str, now: Timestamp) -> Option<Profile> {
+        self.role_on(name, |base| {
+            let source = self.source_of(base)?;
+            Some(self.profile_with_source(base, source, now))
+        })
+    }
+
+    /// `name` as a role profile on the session profile `session_of(BASE)` gives.
+    fn role_on(
+        &self,
+        name: &str,
+        session_of: impl FnOnce(&str) -> Option<Profile>,
+    ) -> Option<Profile> {
+        let role_arn = self.config_value(name, "role_arn")?;
+        let base_name = self.config_value(name, "source_profile")?;
+        if base_name == name {
+            return None;
+        }
+        let base = session_of(base_name)?;
+        let own = |key: &str| self.config_value(name, key).map(str::to_string);
+        Some(Profile {
+            name: name.to_string(),
+            via: Some(base.name.clone()),
+            source_profile: base.name.clone(),
+            // Its own only: the AWS CLI does not take the region from source_profile.
+            region: own("region"),
+            // Its own only: with one, the AWS CLI asks for a code itself (see `status`).
+            mfa_serial: own("mfa_serial"),
+            role_arn: Some(role_arn.to_string()),
+            duration: None,
+            duration_seconds: own("duration_seconds"),
+            ..base
+        })
     }
 
     fn profile_with_source(&self, name: &str, source: String, now: Timestamp) -> Profile {
@@ -269,6 +337,7 @@ impl AwsFiles {
         let either = |key: &str| own(key).or_else(|| src.setting(key).map(str::to_string));
         Profile {
             name: name.to_string(),
+            via: None,
             region: either("region"),
             mfa_serial: either("mfa_serial")
                 .or_else(|| src.credentials_value("aws_mfa_device").map(str::to_string)),
@@ -354,6 +423,55 @@ impl AwsFiles {
         names.sort();
         names.dedup();
         names
+    }
+
+    /// Looks up a profile with a session of its own (not a role profile), for the commands
+    /// that write or hand out that session; `what` names the command for the message.
+    pub fn require_session(
+        &self,
+        env: &Env,
+        name: &str,
+        now: Timestamp,
+        what: &str,
+    ) -> Result<Profile> {
+        let profile = self.require(env, name, now)?;
+        match &profile.via {
+            None => Ok(profile),
+            Some(base) => Err(Error::new(
+                ErrorKind::NotMfaProfile,
+                format!(
+                    "{name} has no session of its own: AWS tools assume its role with {base}'s session (source_profile = {base}) when given --profile {}; for {base}'s session, run awsmfa {what} {}",
+                    crate::quote::shell_word(name),
+                    crate::quote::shell_word(base)
+                ),
+            )),
+        }
+    }
+
+    /// What `status` says of a role profile besides its status: a `mfa_serial` that makes
+    /// the AWS CLI ask for a code itself, and a session that is a role session already
+    /// (role chaining, which AWS limits to 1 h).
+    pub fn role_notes(&self, profile: &Profile) -> Vec<String> {
+        let Some(base) = &profile.via else {
+            return Vec::new();
+        };
+        let mut notes = Vec::new();
+        if profile.mfa_serial.is_some() {
+            notes.push(format!(
+                "[{}] has mfa_serial, so the AWS CLI asks for a one-time code for it itself: remove mfa_serial from it ({base}'s session already carries MFA)",
+                self.config_section_of(&profile.name)
+            ));
+        }
+        if self
+            .profile(base, Timestamp::UNIX_EPOCH)
+            .is_some_and(|b| b.role_arn.is_some())
+        {
+            notes.push(format!(
+                "{base}'s session is a role session itself, so AWS allows {} sessions of at most 1 h (role chaining)",
+                profile.name
+            ));
+        }
+        notes
     }
 
     /// Looks a session profile up, or explains what exists instead.
@@ -472,7 +590,12 @@ fn profile_name_of_config_section(section: &str) -> Option<String> {
 pub struct Profile {
     /// The session profile's name.
     pub name: String,
-    /// The profile holding the long-term keys.
+    /// For a role profile (`role_arn` and `source_profile = BASE` in its config section,
+    /// BASE a session profile): BASE, whose session it rides on. Its status, expiry and code
+    /// source are BASE's; logging in to it logs in to BASE.
+    pub via: Option<String>,
+    /// The profile holding the long-term keys (for a role profile: BASE, as the AWS CLI's
+    /// `source_profile`).
     pub source_profile: String,
     /// Whether the source profile has both long-term keys.
     pub source_profile_has_keys: bool,
@@ -508,12 +631,17 @@ impl Profile {
         self.op_item.is_none() && self.mfa_process.is_none()
     }
 
-    /// The command that sets the profile up, when it needs it.
+    /// The profile whose session this one is: its own name, or for a role profile BASE.
+    pub fn session_name(&self) -> &str {
+        self.via.as_deref().unwrap_or(&self.name)
+    }
+
+    /// The command that sets the profile up (BASE, for a role profile), when it needs it.
     pub fn setup_hint(&self) -> Option<String> {
         self.needs_setup().then(|| {
             format!(
                 "awsmfa setup {} --op-item \"ITEM\"",
-                crate::quote::shell_word(&self.name)
+                crate::quote::shell_word(self.session_name())
             )
         })
     }

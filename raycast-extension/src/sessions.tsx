@@ -22,8 +22,9 @@ async function fetchProfiles(query: string): Promise<{ profiles: Profile[]; warn
 
 function subtitle(profile: Profile): string {
   if (profile.needsSetup) return profile.setupHint ? `Set up: ${profile.setupHint}` : "Needs setup";
+  const via = profile.via ? `via ${profile.via}` : null;
   const role = profile.roleArn ? `role ${profile.roleArn.split("/").pop()}` : null;
-  return [profile.region, role].filter((part) => part !== null).join(" · ");
+  return [via, profile.region, role].filter((part) => part !== null).join(" · ");
 }
 
 function ProfileItem(props: { profile: Profile; now: number; onChanged: () => void }) {
@@ -84,15 +85,18 @@ function ProfileItem(props: { profile: Profile; now: number; onChanged: () => vo
             />
           </ActionPanel.Section>
           <ActionPanel.Section>
-            <Action
-              // "Log Out" is a phrasal verb, capitalised as in the macOS Apple menu ("Log Out…").
-              // eslint-disable-next-line @raycast/prefer-title-case
-              title="Log Out"
-              icon={Icon.Logout}
-              style={Action.Style.Destructive}
-              shortcut={Keyboard.Shortcut.Common.Remove}
-              onAction={() => void logOut(profile.name, onChanged)}
-            />
+            {profile.via ? null : (
+              // A role profile has no session of its own to log out of: its base's row has this.
+              <Action
+                // "Log Out" is a phrasal verb, capitalised as in the macOS Apple menu ("Log Out…").
+                // eslint-disable-next-line @raycast/prefer-title-case
+                title="Log Out"
+                icon={Icon.Logout}
+                style={Action.Style.Destructive}
+                shortcut={Keyboard.Shortcut.Common.Remove}
+                onAction={() => void logOut(profile.name, onChanged)}
+              />
+            )}
             <Action
               title="Reload List"
               icon={Icon.RotateClockwise}

@@ -16,6 +16,7 @@ const NOW = Date.parse("2026-11-25T10:42:00Z");
 function profile(name: string, expiresAt: string | null, status: Profile["status"] = "valid"): Profile {
   return {
     name,
+    via: null,
     status,
     expiresAt,
     secondsLeft: null,
@@ -130,6 +131,11 @@ describe("menuBarTitle", () => {
   it("follows the clock: work runs out, prod is next", () => {
     const profiles = [expiringIn("prod", 8 * 3600), expiringIn("work", 42 * 60)];
     expect(menuBarTitle(profiles, NOW + 43 * 60 * 1000)).toBe("prod 7h 17m");
+  });
+
+  it("names the session, not a role profile that rides on it", () => {
+    const admin = { ...expiringIn("admin", 42 * 60), via: "work" };
+    expect(soonestExpiring([admin, expiringIn("work", 42 * 60)], NOW)?.profile.name).toBe("work");
   });
 
   it("is empty without a live session", () => {

@@ -22,6 +22,7 @@ const WORK = {
 
 const OLD = {
   name: "old",
+  via: null,
   status: "no_session",
   expires_at: null,
   seconds_left: null,
@@ -48,6 +49,7 @@ describe("parseListOutput", () => {
     expect(profiles).toEqual([
       {
         name: "work",
+        via: null,
         status: "valid",
         expiresAt: "2026-11-25T18:42:00Z",
         secondsLeft: 28680,
@@ -59,6 +61,7 @@ describe("parseListOutput", () => {
       },
       {
         name: "old",
+        via: null,
         status: "no_session",
         expiresAt: null,
         secondsLeft: null,
@@ -150,5 +153,21 @@ describe("parseListWarnings", () => {
     expect(parseListWarnings(JSON.stringify({ profiles: [], warnings: [warning] }))).toEqual([warning]);
     expect(parseListWarnings(JSON.stringify({ profiles: [] }))).toEqual([]);
     expect(() => parseListWarnings(JSON.stringify({ profiles: [], warnings: "no" }))).toThrow();
+  });
+});
+
+describe("role profiles", () => {
+  it("reads the session profile a role profile rides on", () => {
+    const admin = {
+      ...WORK,
+      name: "admin",
+      via: "work",
+      source_profile: "work",
+      role_arn: "arn:aws:iam::1:role/admin",
+    };
+    const [profile] = parseListOutput(JSON.stringify({ profiles: [admin] }));
+    expect(profile.via).toBe("work");
+    expect(parseListOutput(JSON.stringify({ profiles: [WORK] }))[0].via).toBeNull();
+    expect(() => parseListOutput(JSON.stringify({ profiles: [{ ...admin, via: 1 }] }))).toThrow();
   });
 });

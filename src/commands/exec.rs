@@ -28,7 +28,7 @@ impl Run for Exec {
         if !may_exist(program, ctx.env.path.as_deref()) {
             return Err(not_found(program));
         }
-        let fresh = fresh::session(ctx, &self.profile, min_valid)?;
+        let fresh = fresh::session(ctx, &self.profile, min_valid, "exec")?;
         let mut command = std::process::Command::new(program);
         command.args(args);
         for name in PROFILE_VARIABLES {

@@ -49,7 +49,11 @@ pub fn keys_report(
     min_valid_text: Option<&str>,
     shape: Shape,
 ) -> Result<Report> {
-    let fresh = session(ctx, name, min_valid(min_valid_text)?)?;
+    let command = match shape {
+        Shape::CredentialProcess => "credential-process",
+        Shape::Export => "export",
+    };
+    let fresh = session(ctx, name, min_valid(min_valid_text)?, command)?;
     Ok(Report::Keys {
         shape,
         session: fresh.session,
@@ -76,14 +80,15 @@ pub fn min_valid(text: Option<&str>) -> Result<u64> {
 }
 
 /// The stored session of `name` when it lasts more than `min_valid` seconds, else a new one.
-pub fn session(ctx: &Context<'_>, name: &str, min_valid: u64) -> Result<Fresh> {
-    if let Some(fresh) = stored(ctx, name, min_valid)? {
+/// `command` names the command asking, for the message about a role profile.
+pub fn session(ctx: &Context<'_>, name: &str, min_valid: u64, command: &str) -> Result<Fresh> {
+    if let Some(fresh) = stored(ctx, name, min_valid, command)? {
         return Ok(fresh);
     }
     let state = StateDir::create(&ctx.env)?;
     let _lock = refresh_lock(ctx, &state, name)?;
     // Another caller may have refreshed while this one waited for the lock.
-    if let Some(fresh) = stored(ctx, name, min_valid)? {
+    if let Some(fresh) = stored(ctx, name, min_valid, command)? {
         return Ok(fresh);
     }
     let session = super::login::login(
@@ -106,10 +111,10 @@ pub fn session(ctx: &Context<'_>, name: &str, min_valid: u64) -> Result<Fresh> {
 
 /// The session in `[name]` of the credentials file, when it has all three keys and lasts
 /// more than `min_valid` seconds.
-fn stored(ctx: &Context<'_>, name: &str, min_valid: u64) -> Result<Option<Fresh>> {
+fn stored(ctx: &Context<'_>, name: &str, min_valid: u64, command: &str) -> Result<Option<Fresh>> {
     let files = AwsFiles::load(&ctx.env)?;
     let now = ctx.clock.now();
-    let profile = files.require(&ctx.env, name, now)?;
+    let profile = files.require_session(&ctx.env, name, now, command)?;
     let key = |key: &str| files.credentials_value(name, key).map(str::to_string);
     let (Some(access_key_id), Some(secret_access_key), Some(session_token), Some(expiration)) = (
         key("aws_access_key_id"),

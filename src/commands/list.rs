@@ -1,4 +1,5 @@
-//! `awsmfa list [QUERY]`: every MFA profile with its status, best match first.
+//! `awsmfa list [QUERY]`: every MFA profile with its status, each followed by the role
+//! profiles that ride on it (best match first for a query).
 //!
 //! On Alfred's keystroke path: reads two files and the clock, nothing else (no network, no
 //! keychain, no 1Password).
@@ -17,7 +18,7 @@ impl Run for List {
     fn run(self, ctx: &Context<'_>) -> Result<Report> {
         let now = ctx.clock.read();
         let files = AwsFiles::load(&ctx.env)?;
-        let profiles = files.session_profiles(now.at);
+        let profiles = files.listed_profiles(now.at);
         let warnings = files.cli_warnings(&ctx.env);
         // The process ends right after printing: freeing every parsed line one by one would
         // cost `list` (on Alfred's keystroke path) more than reading the files did.

@@ -37,6 +37,19 @@ pub(super) fn login(ctx: &Context<'_>, args: Login) -> Result<sts::Session> {
     let started = ctx.clock.now();
     let files = AwsFiles::load(&ctx.env)?;
     let profile = files.require(&ctx.env, name, started)?;
+    if let Some(base) = &profile.via {
+        // A role profile rides on its base's session: refreshing it is logging in there.
+        ctx.progress.step(&format!(
+            "{name} uses {base}'s session: logging in to {base}…"
+        ));
+        return login(
+            ctx,
+            Login {
+                profile: base.clone(),
+                ..args
+            },
+        );
+    }
     guard_long_term_keys(&files, name)?;
     let keys = long_term_keys(&files, &profile)?;
     let seconds = session_seconds(ctx, &profile, args.duration.as_deref())?;

@@ -17,7 +17,7 @@ impl Run for Logout {
     fn run(self, ctx: &Context<'_>) -> Result<Report> {
         let name = self.profile.as_str();
         let files = AwsFiles::load(&ctx.env)?;
-        files.require(&ctx.env, name, ctx.clock.now())?;
+        files.require_session(&ctx.env, name, ctx.clock.now(), "logout")?;
         guard_long_term_keys(&files, name)?;
         let mut remove: Vec<&str> = SESSION_KEYS.to_vec();
         remove.extend(stale_keys());

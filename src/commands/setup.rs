@@ -35,7 +35,7 @@ impl Run for Setup {
 fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
     let name = options.profile.as_str();
     let files = AwsFiles::load(&ctx.env)?;
-    let profile = files.require(&ctx.env, name, ctx.clock.now())?;
+    let profile = files.require_session(&ctx.env, name, ctx.clock.now(), "setup")?;
     if options.op_item.is_none() && (options.op_vault.is_some() || options.op_account.is_some()) {
         return Err(Error::new(
             ErrorKind::InvalidOption,

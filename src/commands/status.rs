@@ -16,11 +16,13 @@ impl Run for Status {
         let files = AwsFiles::load(&ctx.env)?;
         let profile = files.require(&ctx.env, &self.profile, now.at)?;
         let reminders = crate::reminders::summary_line(&ctx.env, &files, &profile);
+        let mut warnings = files.role_notes(&profile);
+        warnings.extend(files.cli_warnings(&ctx.env));
         Ok(Report::Status {
             profile,
             reminders,
             now,
-            warnings: files.cli_warnings(&ctx.env),
+            warnings,
         })
     }
 }

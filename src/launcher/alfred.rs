@@ -173,8 +173,13 @@ fn error_icon() -> Icon {
 /// The row of one profile. With `typed_code` (the person typed a code after the query) ↩
 /// logs in with that code, so a profile without a code source of its own can log in too.
 pub fn profile_item<'a>(p: &'a Profile, now: &Now, typed_code: bool) -> Item<'a> {
-    let status_line = describe(p.status, p.expires_at, now);
+    let mut status_line = describe(p.status, p.expires_at, now);
+    if let Some(base) = &p.via {
+        // A role profile: the status is its base's session, which ↩ refreshes.
+        status_line = format!("via {base} · {status_line}");
+    }
     let name = p.name.as_str();
+    let session = p.session_name();
     if let Some(hint) = p.setup_hint().filter(|_| !typed_code) {
         return Item {
             uid: Some(name),
@@ -208,8 +213,8 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Now, typed_code: bool) -> Item<'a>
         icon: icon_for(p.status),
         mods: Some(Mods {
             alt: Modifier {
-                arg: name.into(),
-                subtitle: format!("Log out of {name} (remove its session keys)").into(),
+                arg: session.into(),
+                subtitle: format!("Log out of {session} (remove its session keys)").into(),
                 valid: true,
             },
             cmd: Modifier {

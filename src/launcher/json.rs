@@ -13,6 +13,7 @@ use crate::profiles::Profile;
 #[derive(Serialize)]
 struct ProfileJson<'a> {
     name: &'a str,
+    via: Option<&'a str>,
     status: &'static str,
     expires_at: Option<String>,
     seconds_left: Option<i64>,
@@ -26,6 +27,7 @@ struct ProfileJson<'a> {
 fn profile_json(p: &Profile) -> ProfileJson<'_> {
     ProfileJson {
         name: &p.name,
+        via: p.via.as_deref(),
         status: p.status.as_str(),
         expires_at: p.expires_at.map(expiry::format),
         seconds_left: p.seconds_left,

@@ -20,8 +20,14 @@ pub(super) fn render(report: &Report) -> String {
             let mut out = String::new();
             for p in profiles.iter() {
                 let mut line = describe(p.status, p.expires_at, now);
-                if let Some(hint) = p.setup_hint() {
-                    line.push_str(&format!(" · needs setup: {hint}"));
+                match &p.via {
+                    // A role profile: its base's status, and its base's row says what to set up.
+                    Some(base) => line = format!("via {base} · {line}"),
+                    None => {
+                        if let Some(hint) = p.setup_hint() {
+                            line.push_str(&format!(" · needs setup: {hint}"));
+                        }
+                    }
                 }
                 let pad = width - p.name.chars().count();
                 out.push_str(&format!("{}{}  {line}\n", p.name, " ".repeat(pad)));
@@ -39,7 +45,15 @@ pub(super) fn render(report: &Report) -> String {
                 profile.name,
                 describe(profile.status, profile.expires_at, now)
             );
-            out.push_str(&format!("  source profile: {}\n", profile.source_profile));
+            match &profile.via {
+                Some(base) => out.push_str(&format!(
+                    "  rides on: {base}'s session (AWS tools assume the role with it; awsmfa login {} refreshes it)\n",
+                    shell_word(base)
+                )),
+                None => {
+                    out.push_str(&format!("  source profile: {}\n", profile.source_profile));
+                }
+            }
             if let Some(region) = &profile.region {
                 out.push_str(&format!("  region: {region}\n"));
             }

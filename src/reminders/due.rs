@@ -170,6 +170,7 @@ mod tests {
     fn profile(name: &str, expires_at: Option<&str>) -> Profile {
         Profile {
             name: name.into(),
+            via: None,
             source_profile: format!("{name}-mfa"),
             source_profile_has_keys: true,
             region: None,

@@ -23,6 +23,10 @@ mfa_process = ykman oath accounts code -s aws
 
 [profile \"my team\"]
 awsmfa_op_item = AWS team
+
+[profile work-admin]
+role_arn = arn:aws:iam::123456789012:role/admin
+source_profile = work
 ";
 
 const CREDENTIALS: &str = "\
@@ -76,7 +80,7 @@ fn profiles() -> Vec<Profile> {
         "/home/me/.aws/config".into(),
         "/home/me/.aws/credentials".into(),
     );
-    files.session_profiles(clock().at)
+    files.listed_profiles(clock().at)
 }
 
 /// Compares `actual` (one line of JSON, as printed) with the pretty golden file `name`.
@@ -237,11 +241,12 @@ fn text_list() {
     assert_eq!(
         out,
         "\
-my team  no session yet
-prod     expiring · expires 11:09 (in 9m 30s)
-sandbox  no session yet · needs setup: awsmfa setup sandbox --op-item \"ITEM\"
-staging  expired 2h ago
-work     valid · expires 18:58 (in 7h 58m)
+my team     no session yet
+prod        expiring · expires 11:09 (in 9m 30s)
+sandbox     no session yet · needs setup: awsmfa setup sandbox --op-item \"ITEM\"
+staging     expired 2h ago
+work        valid · expires 18:58 (in 7h 58m)
+work-admin  via work · valid · expires 18:58 (in 7h 58m)
 "
     );
 }

@@ -27,4 +27,5 @@ mod login;
 mod profile_files;
 mod regression;
 mod reminders;
+mod role_profiles;
 mod secrets;

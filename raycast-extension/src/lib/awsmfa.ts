@@ -20,6 +20,8 @@ const STATUSES: readonly SessionStatus[] = ["valid", "expiring", "expired", "no_
 /** One MFA-managed profile as `awsmfa list --format json` describes it. */
 export interface Profile {
   name: string;
+  /** For a role profile (role_arn + source_profile in ~/.aws/config): the session profile it rides on. */
+  via: string | null;
   status: SessionStatus;
   /** RFC 3339 expiry of the session keys, or null when none is recorded. */
   expiresAt: string | null;
@@ -242,6 +244,7 @@ function parseProfileObject(value: unknown, what: string): Profile {
   }
   return {
     name: stringField(object, "name", what),
+    via: optionalString(object, "via", what),
     status: status as SessionStatus,
     expiresAt: optionalString(object, "expires_at", what),
     secondsLeft: optionalInteger(object, "seconds_left", what),

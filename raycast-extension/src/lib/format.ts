@@ -100,6 +100,8 @@ export function formatClock(iso: string, now: number, options: ClockOptions = {}
 export function soonestExpiring(profiles: Profile[], now: number): { profile: Profile; secondsLeft: number } | null {
   let best: { profile: Profile; secondsLeft: number } | null = null;
   for (const profile of profiles) {
+    // A role profile's session is its base's, which is in the list itself.
+    if (profile.via) continue;
     const left = secondsLeft(profile, now);
     if (left === null || left <= 0) continue;
     if (best === null || left < best.secondsLeft) best = { profile, secondsLeft: left };
