@@ -5,6 +5,7 @@
 pub mod command;
 pub mod onepassword;
 pub mod process;
+pub mod program;
 pub mod window;
 
 use std::time::Duration;
