@@ -8,13 +8,14 @@ use crate::launcher::Format;
 
 const AFTER_HELP: &str = "\
 Exit codes: 0 ok · 1 unexpected or I/O error · 2 usage · 3 profile/config problem ·
-4 one-time code (1Password, mfa_process, malformed code) · 5 AWS refused · 6 network/timeout ·
-7 keychain · 126/127 exec: the command cannot run / does not exist (else its own status).
+4 one-time code (1Password, mfa_process, YubiKey, malformed code) · 5 AWS refused ·
+6 network/timeout · 7 keychain · 126/127 exec: the command cannot run / does not exist (else
+its own status).
 
 Environment: AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_IAM,
-AWS_ENDPOINT_URL, AWSMFA_OP (path to op), AWSMFA_DURATION (default session length),
-AWSMFA_CACHE_DIR, AWSMFA_REMIND (reminder lead time), AWSMFA_REMINDERS=off,
-AWSMFA_KEYCHAIN=off (mfa_serial only), AWSMFA_LOG=debug.";
+AWS_ENDPOINT_URL, AWSMFA_OP (path to op), AWSMFA_YKMAN (path to ykman),
+AWSMFA_DURATION (default session length), AWSMFA_CACHE_DIR, AWSMFA_REMIND (reminder lead time),
+AWSMFA_REMINDERS=off, AWSMFA_KEYCHAIN=off (mfa_serial only), AWSMFA_LOG=debug.";
 
 /// Keep an MFA-protected AWS session alive: one-time code from 1Password, AWS STS, and
 /// ~/.aws/credentials, from Alfred, Raycast or a terminal.
@@ -114,7 +115,7 @@ pub struct Login {
     /// Default: awsmfa_duration in the profile, AWSMFA_DURATION, else 12h (roles: 1h).
     #[arg(long)]
     pub duration: Option<String>,
-    /// Use this one-time code instead of asking 1Password or mfa_process.
+    /// Use this one-time code instead of asking mfa_process, a YubiKey or 1Password.
     #[arg(long, value_name = "CODE", conflicts_with = "code_stdin")]
     pub code: Option<String>,
     /// Read the one-time code from stdin (one line), so that it appears in no argument list.

@@ -19,7 +19,8 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// A profile or configuration problem the person can fix in `~/.aws`.
     pub const CONFIG: i32 = 3;
-    /// The one-time code could not be had (1Password, `mfa_process`, a malformed code).
+    /// The one-time code could not be had (1Password, `mfa_process`, a YubiKey, a malformed
+    /// code).
     pub const CODE: i32 = 4;
     /// AWS answered and refused.
     pub const AWS: i32 = 5;
@@ -151,6 +152,26 @@ kinds! {
     OpTimeout = "op_timeout", CODE, true, "1Password did not answer in time";
     /// The 1Password CLI failed otherwise.
     OpFailed = "op_failed", CODE, false, "the 1Password CLI failed in another way";
+    /// No YubiKey Manager CLI.
+    YkmanNotInstalled = "ykman_not_installed", CODE, false,
+        "the YubiKey Manager CLI (ykman) is not installed";
+    /// No YubiKey is plugged in, or several are and ykman cannot tell which to use.
+    YubikeyNotInserted = "yubikey_not_inserted", CODE, true,
+        "no YubiKey is plugged in, or more than one is";
+    /// The YubiKey was not touched in time (or ykman did not finish).
+    YubikeyTouchTimeout = "yubikey_touch_timeout", CODE, true,
+        "the YubiKey was not touched in time";
+    /// The YubiKey's OATH accounts have a password ykman does not remember.
+    YubikeyPasswordRequired = "yubikey_password_required", CODE, false,
+        "the YubiKey's OATH accounts have a password that ykman does not remember";
+    /// No OATH account on the YubiKey matches the name.
+    YkmanAccountNotFound = "ykman_account_not_found", CODE, false,
+        "no OATH account on the YubiKey matches the name";
+    /// Several OATH accounts on the YubiKey match the name.
+    YkmanAccountAmbiguous = "ykman_account_ambiguous", CODE, false,
+        "several OATH accounts on the YubiKey match the name";
+    /// The YubiKey Manager CLI failed otherwise.
+    YkmanFailed = "ykman_failed", CODE, false, "the YubiKey Manager CLI (ykman) failed in another way";
     /// `mfa_process` failed.
     CodeCommandFailed = "code_command_failed", CODE, false, "the profile's mfa_process failed";
     /// A one-time code that is not six digits.

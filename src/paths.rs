@@ -32,7 +32,9 @@ pub struct Env {
     pub xdg_cache_home: Option<PathBuf>,
     /// `AWSMFA_OP`: the 1Password CLI to run instead of looking for `op`.
     pub op: Option<PathBuf>,
-    /// `PATH`, searched for `op`.
+    /// `AWSMFA_YKMAN`: the YubiKey Manager CLI to run instead of looking for `ykman`.
+    pub ykman: Option<PathBuf>,
+    /// `PATH`, searched for `op` and `ykman`.
     pub path: Option<OsString>,
     /// `AWSMFA_DURATION`: the default session length.
     pub duration: Option<String>,
@@ -81,6 +83,7 @@ impl Env {
             cache_dir: var_path("AWSMFA_CACHE_DIR"),
             xdg_cache_home: var_path("XDG_CACHE_HOME"),
             op: var_path("AWSMFA_OP"),
+            ykman: var_path("AWSMFA_YKMAN"),
             path: std::env::var_os("PATH"),
             duration: var_string("AWSMFA_DURATION"),
             log: var_string("AWSMFA_LOG"),

@@ -345,6 +345,7 @@ impl AwsFiles {
             duration: own("awsmfa_duration"),
             duration_seconds: own("duration_seconds"),
             mfa_process: either("mfa_process"),
+            ykman_account: own("awsmfa_ykman_account"),
             op_item: own("awsmfa_op_item"),
             op_vault: own("awsmfa_op_vault"),
             op_account: own("awsmfa_op_account"),
@@ -611,6 +612,8 @@ pub struct Profile {
     pub duration_seconds: Option<String>,
     /// `mfa_process`: a command that prints the code (aws-vault's key).
     pub mfa_process: Option<String>,
+    /// `awsmfa_ykman_account`: the OATH account on a YubiKey that gives the code (`ykman`).
+    pub ykman_account: Option<String>,
     /// `awsmfa_op_item`: the 1Password item with the one-time password.
     pub op_item: Option<String>,
     /// `awsmfa_op_vault`.
@@ -628,7 +631,7 @@ pub struct Profile {
 impl Profile {
     /// Whether no way to get a one-time code is configured.
     pub fn needs_setup(&self) -> bool {
-        self.op_item.is_none() && self.mfa_process.is_none()
+        self.op_item.is_none() && self.mfa_process.is_none() && self.ykman_account.is_none()
     }
 
     /// The profile whose session this one is: its own name, or for a role profile BASE.
@@ -718,6 +721,18 @@ mod tests {
             p.setup_hint().unwrap(),
             "awsmfa setup dev --op-item \"ITEM\""
         );
+    }
+
+    #[test]
+    fn a_yubikey_account_is_a_code_source() {
+        let f = files(
+            "[profile yk]\nawsmfa_ykman_account = AWS:yk\n",
+            "[yk-mfa]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n",
+        );
+        let p = f.profile("yk", NOW.parse().unwrap()).unwrap();
+        assert_eq!(p.ykman_account.as_deref(), Some("AWS:yk"));
+        assert!(!p.needs_setup());
+        assert_eq!(p.setup_hint(), None);
     }
 
     #[test]

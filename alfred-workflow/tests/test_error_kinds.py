@@ -30,14 +30,35 @@ def test_the_kinds_the_entry_script_reports_itself_are_catalogued_and_not_retrya
     assert '"awsmfa_retryable":"0"' in script
 
 
-def test_awsmfa_sets_awsmfa_retryable_as_the_catalogue_says(alfred, run_script_schema):
+def assert_retryable_as_catalogued(alfred, run_script_schema, mode_variable, cases):
+    """Presses ↩ on `work` once per (mode, kind): the fake's `mode_variable` set to mode, the
+    login must fail with kind, and awsmfa_retryable must be the catalogue's."""
     from test_actions import the_run, work_item
 
     known = catalogue()
-    for mode, kind in [("locked", "op_locked"), ("no_otp", "op_no_otp")]:
-        alfred.environment["FAKE_OP_MODE"] = mode
+    for mode, kind in cases:
+        alfred.environment[mode_variable] = mode
         run = the_run(alfred.press(work_item(alfred)), run_script_schema)
         assert run.variables["awsmfa_error_kind"] == kind
         expected = "1" if known[kind]["retryable"] else "0"
         assert run.variables["awsmfa_retryable"] == expected, kind
 
+
+def test_awsmfa_sets_awsmfa_retryable_as_the_catalogue_says(alfred, run_script_schema):
+    assert_retryable_as_catalogued(
+        alfred, run_script_schema, "FAKE_OP_MODE", [("locked", "op_locked"), ("no_otp", "op_no_otp")]
+    )
+
+
+
+def test_a_yubikey_that_is_not_plugged_in_is_retried_and_a_password_is_not(
+    alfred, home, run_script_schema
+):
+    config = home / ".aws" / "config"
+    config.write_text(
+        config.read_text().replace("awsmfa_op_item = AWS work", "awsmfa_ykman_account = AWS:work")
+    )
+    alfred.environment["AWSMFA_YKMAN"] = str(REPO / "tests" / "support" / "fake-ykman")
+    cases = [("no_yubikey", "yubikey_not_inserted"), ("password", "yubikey_password_required")]
+    assert_retryable_as_catalogued(alfred, run_script_schema, "FAKE_YKMAN_MODE", cases)
+    assert catalogue()["yubikey_not_inserted"]["retryable"]

@@ -60,10 +60,15 @@ pub(super) fn render(report: &Report) -> String {
             if let Some(role) = &profile.role_arn {
                 out.push_str(&format!("  role: {role}\n"));
             }
-            let source = match (&profile.mfa_process, &profile.op_item) {
-                (Some(_), _) => "mfa_process".to_string(),
-                (None, Some(item)) => format!("1Password item \"{item}\""),
-                (None, None) => "none (needs setup)".to_string(),
+            let source = match (
+                &profile.mfa_process,
+                &profile.ykman_account,
+                &profile.op_item,
+            ) {
+                (Some(_), _, _) => "mfa_process".to_string(),
+                (None, Some(account), _) => format!("YubiKey account \"{account}\" (ykman)"),
+                (None, None, Some(item)) => format!("1Password item \"{item}\""),
+                (None, None, None) => "none (needs setup)".to_string(),
             };
             out.push_str(&format!("  one-time code: {source}\n"));
             if let Some(hint) = profile.setup_hint() {

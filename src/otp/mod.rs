@@ -1,11 +1,13 @@
 //! Where the one-time code comes from: a typed `--code` or `--code-stdin`, the profile's
-//! `mfa_process`, or 1Password's `op` CLI. Codes are checked to be six digits before anything
-//! sends them.
+//! `mfa_process`, a YubiKey through `ykman`, or 1Password's `op` CLI. Codes are checked to be
+//! six digits before anything sends them.
 
 pub mod command;
 pub mod onepassword;
 pub mod process;
+pub mod program;
 pub mod window;
+pub mod ykman;
 
 use std::time::Duration;
 
@@ -14,7 +16,8 @@ use crate::paths::Env;
 use crate::profiles::Profile;
 use crate::quote::shell_word;
 
-/// How long `op` or `mfa_process` may take: the 1Password app may be waiting for Touch ID.
+/// How long `op`, `mfa_process` or `ykman` may take: the 1Password app may be waiting for
+/// Touch ID, a YubiKey for a touch.
 pub const CODE_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// A source of one-time codes.
@@ -151,7 +154,48 @@ fn op_error(err: &onepassword::OpError, profile: &str) -> Error {
     Error::new(err.kind(), err.message(Some(&shell_word(profile))))
 }
 
-/// Picks the code source for a login: a typed code, then `mfa_process`, then 1Password.
+/// A YubiKey's OATH account through `ykman`, found on PATH or in Homebrew's folders.
+pub struct YkmanSource {
+    account: ykman::Ykman,
+    env: Env,
+    profile: String,
+}
+
+impl CodeSource for YkmanSource {
+    fn progress(&self) -> &'static str {
+        // ykman itself says "Touch your YubiKey..." only once it waits, on a stderr awsmfa
+        // reads when ykman is done; a YubiKey blinks while it waits.
+        "Reading the code from your YubiKey (touch it if it blinks)…"
+    }
+    fn is_time_based(&self) -> bool {
+        true
+    }
+    fn fetch(&self) -> Result<String> {
+        let ykman = ykman::find_ykman(self.env.ykman.as_deref(), self.env.path.as_deref())
+            .map_err(|e| ykman_error(&e, &self.profile))?;
+        crate::log::debug(
+            &self.env,
+            &format!(
+                "running {} {}",
+                ykman.display(),
+                self.account.args().join(" ")
+            ),
+        );
+        let code = self
+            .account
+            .fetch_code(&ykman, CODE_TIMEOUT)
+            .map_err(|e| ykman_error(&e, &self.profile))?;
+        check_code(&code)?;
+        Ok(code)
+    }
+}
+
+fn ykman_error(err: &ykman::YkmanError, profile: &str) -> Error {
+    Error::new(err.kind(), err.message(Some(&shell_word(profile))))
+}
+
+/// Picks the code source for a login: a typed code, then `mfa_process`, then a YubiKey
+/// account, then 1Password.
 pub fn source_for(
     profile: &Profile,
     typed: Option<Typed>,
@@ -165,6 +209,15 @@ pub fn source_for(
             process.clone(),
             profile.name.clone(),
         )));
+    }
+    if let Some(account) = &profile.ykman_account {
+        return Ok(Box::new(YkmanSource {
+            account: ykman::Ykman {
+                account: account.clone(),
+            },
+            env: env.clone(),
+            profile: profile.name.clone(),
+        }));
     }
     if let Some(item) = &profile.op_item {
         return Ok(Box::new(OnePasswordSource {
@@ -190,6 +243,61 @@ pub fn source_for(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `work` with those code sources set, as the AWS files give it.
+    fn profile(mfa_process: bool, ykman_account: bool, op_item: bool) -> Profile {
+        let mut config = String::from("[profile work]\n");
+        for (on, line) in [
+            (mfa_process, "mfa_process = echo 123456\n"),
+            (ykman_account, "awsmfa_ykman_account = AWS:work\n"),
+            (op_item, "awsmfa_op_item = AWS work\n"),
+        ] {
+            if on {
+                config.push_str(line);
+            }
+        }
+        let files = crate::profiles::AwsFiles::new(
+            crate::ini::Document::parse(config).unwrap(),
+            crate::ini::Document::parse(
+                "[work-mfa]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n",
+            )
+            .unwrap(),
+            "/h/.aws/config".into(),
+            "/h/.aws/credentials".into(),
+        );
+        files
+            .profile("work", "2026-11-25T10:00:00Z".parse().unwrap())
+            .unwrap()
+    }
+
+    #[test]
+    fn sources_are_picked_typed_then_mfa_process_then_yubikey_then_1password() {
+        let env = Env::default();
+        let picked = |p: &Profile, typed: Option<Typed>| {
+            let source = source_for(p, typed, &env).unwrap();
+            (source.progress(), source.is_time_based())
+        };
+        let yubikey = "Reading the code from your YubiKey (touch it if it blinks)…";
+        let typed = || Some(Typed::from_argument("123456".into()));
+        assert_eq!(
+            picked(&profile(true, true, true), typed()),
+            ("Using the code given with --code…", false)
+        );
+        assert_eq!(
+            picked(&profile(true, true, true), None),
+            ("Running mfa_process for the code…", true)
+        );
+        // A YubiKey's code is a TOTP too: the reused-code window applies.
+        assert_eq!(picked(&profile(false, true, true), None), (yubikey, true));
+        assert_eq!(
+            picked(&profile(false, false, true), None),
+            ("Fetching code from 1Password…", true)
+        );
+        let none = source_for(&profile(false, false, false), None, &env)
+            .err()
+            .unwrap();
+        assert_eq!(none.kind(), ErrorKind::NoCodeSource);
+    }
 
     #[test]
     fn only_six_digits_pass_and_the_error_does_not_echo_the_input() {

@@ -16,6 +16,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use super::process::{self, RunError};
+use super::program::{Missing, Program, printed_code, quote, whole_seconds};
 use crate::error::ErrorKind;
 
 /// Where `op` is looked for when neither `AWSMFA_OP` nor `PATH` has it, in this order:
@@ -23,8 +24,13 @@ use crate::error::ErrorKind;
 /// Alfred and Raycast start programs without the login shell's `PATH`.
 pub const KNOWN_OP_PATHS: [&str; 2] = ["/opt/homebrew/bin/op", "/usr/local/bin/op"];
 
-/// Longest quote of op's own error message in [`OpError::Failed`] and friends.
-const MAX_QUOTE_CHARS: usize = 300;
+/// `op` as the messages name it.
+const OP: Program = Program {
+    name: "op",
+    variable: "AWSMFA_OP",
+    title: "1Password CLI (op)",
+    known: KNOWN_OP_PATHS,
+};
 
 /// The 1Password item that holds an AWS MFA device's one-time password.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,52 +90,16 @@ impl OnePassword {
 /// Empty and relative `PATH` entries are skipped: a launcher's working folder is no place
 /// to pick up an `op` from.
 pub fn find_op(override_path: Option<&Path>, path_var: Option<&OsStr>) -> Result<PathBuf, OpError> {
-    let known = KNOWN_OP_PATHS.map(Path::new);
-    find_op_in(override_path, path_var, &known)
+    OP.find(override_path, path_var).map_err(OpError::from)
 }
 
+#[cfg(test)]
 fn find_op_in(
     override_path: Option<&Path>,
     path_var: Option<&OsStr>,
     known: &[&Path],
 ) -> Result<PathBuf, OpError> {
-    let on_path = |name: &Path| -> Vec<PathBuf> {
-        path_var
-            .into_iter()
-            .flat_map(std::env::split_paths)
-            .filter(|dir| dir.is_absolute())
-            .map(|dir| dir.join(name))
-            .collect()
-    };
-    if let Some(path) = override_path {
-        // A bare name is a command to look up, as a shell would (on PATH only); any other
-        // relative path would depend on the folder awsmfa happens to run in.
-        if !path.is_absolute() && path.components().count() == 1 {
-            return on_path(path)
-                .into_iter()
-                .find(|candidate| is_executable(candidate))
-                .ok_or_else(|| OpError::NotExecutable {
-                    path: path.to_path_buf(),
-                });
-        }
-        if !path.is_absolute() {
-            return Err(OpError::RelativePath {
-                path: path.to_path_buf(),
-            });
-        }
-        return if is_executable(path) {
-            Ok(path.to_path_buf())
-        } else {
-            Err(OpError::NotExecutable {
-                path: path.to_path_buf(),
-            })
-        };
-    }
-    on_path(Path::new("op"))
-        .into_iter()
-        .chain(known.iter().map(|path| path.to_path_buf()))
-        .find(|candidate| is_executable(candidate))
-        .ok_or(OpError::NotInstalled)
+    super::program::find("op", override_path, path_var, known).map_err(OpError::from)
 }
 
 /// Pure: classify a finished op run. `code` is the exit code (None if killed by a signal).
@@ -144,12 +114,10 @@ pub fn interpret(
     item: &str,
 ) -> Result<String, OpError> {
     if code == Some(0) {
-        let printed = stdout.strip_suffix('\n').unwrap_or(stdout);
-        let printed = printed.strip_suffix('\r').unwrap_or(printed);
-        if printed.len() == 6 && printed.bytes().all(|b| b.is_ascii_digit()) {
-            return Ok(printed.to_owned());
+        if let Some(code) = printed_code(stdout) {
+            return Ok(code.to_owned());
         }
-        if printed.trim().is_empty() {
+        if stdout.trim().is_empty() {
             // op succeeded and had no code to print.
             return Err(OpError::NoOtp {
                 item: item.to_owned(),
@@ -219,15 +187,9 @@ pub fn interpret(
         });
     }
 
-    let message = if !message.is_empty() {
-        quote(&message)
-    } else {
-        match code {
-            Some(code) => format!("op exited with status {code} and printed no error"),
-            None => "op was stopped by a signal".to_owned(),
-        }
-    };
-    Err(OpError::Failed { message })
+    Err(OpError::Failed {
+        message: OP.said(&message, code),
+    })
 }
 
 /// Why no one-time code could be had from 1Password.
@@ -343,17 +305,8 @@ impl OpError {
                  Developer settings"
                     .to_owned()
             }
-            OpError::NotExecutable { path } => format!(
-                "AWSMFA_OP is set to {}, which is not an executable file: point it at the \
-                 1Password CLI (op), or unset it to use the op on PATH",
-                path.display()
-            ),
-            OpError::RelativePath { path } => format!(
-                "AWSMFA_OP is set to {}, a relative path, which would depend on the folder \
-                 awsmfa runs in: set it to the absolute path of op (for example \
-                 /opt/homebrew/bin/op), or unset it to use the op on PATH",
-                path.display()
-            ),
+            OpError::NotExecutable { path } => OP.not_executable(path),
+            OpError::RelativePath { path } => OP.relative_path(path),
             OpError::CannotRun { path, reason } => format!(
                 "the 1Password CLI at {} could not be started ({reason}): reinstall it (brew \
                  install 1password-cli), or set AWSMFA_OP to an op that runs",
@@ -410,6 +363,16 @@ impl OpError {
             OpError::Failed { message } => format!(
                 "1Password CLI failed: {message} (run `op whoami` in a terminal to check op)"
             ),
+        }
+    }
+}
+
+impl From<Missing> for OpError {
+    fn from(missing: Missing) -> Self {
+        match missing {
+            Missing::NotInstalled => OpError::NotInstalled,
+            Missing::NotExecutable(path) => OpError::NotExecutable { path },
+            Missing::RelativePath(path) => OpError::RelativePath { path },
         }
     }
 }
@@ -481,14 +444,6 @@ fn first_quoted(text: &str) -> Option<&str> {
     Some(quoted)
 }
 
-/// `text` shortened to [`MAX_QUOTE_CHARS`] characters.
-fn quote(text: &str) -> String {
-    match text.char_indices().nth(MAX_QUOTE_CHARS) {
-        Some((at, _)) => format!("{}…", &text[..at]),
-        None => text.to_owned(),
-    }
-}
-
 fn spawn_error(program: &Path, err: &io::Error) -> OpError {
     match err.kind() {
         io::ErrorKind::NotFound => OpError::NotInstalled,
@@ -497,27 +452,6 @@ fn spawn_error(program: &Path, err: &io::Error) -> OpError {
             reason: err.to_string(),
         },
     }
-}
-
-fn whole_seconds(duration: Duration) -> u64 {
-    let seconds = duration.as_secs();
-    if duration.subsec_nanos() > 0 {
-        seconds + 1
-    } else {
-        seconds
-    }
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    path.metadata().is_ok_and(|meta| meta.is_file())
 }
 
 #[cfg(test)]

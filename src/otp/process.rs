@@ -1,4 +1,4 @@
-//! Runs a code source's child process (`op`, `mfa_process`) without ever stalling: stdin
+//! Runs a code source's child process (`op`, `mfa_process`, `ykman`) without ever stalling: stdin
 //! closed, stdout and stderr read on their own threads (so neither pipe can fill up and stop
 //! the child), the child killed at a deadline, and its output drained for a short grace only,
 //! because a helper it started in the background may hold the pipes open after it exits.
@@ -38,8 +38,35 @@ pub enum RunError {
 /// it started (it runs in a process group of its own).
 pub fn run(command: &mut Command, timeout: Duration) -> Result<Output, RunError> {
     use std::os::unix::process::CommandExt;
+    run_leader(command.process_group(0), timeout)
+}
+
+/// [`run`], with `command` in a session of its own, so without a controlling terminal.
+///
+/// A program that asks for a password on the terminal itself (ykman for a YubiKey whose OATH
+/// accounts have one, through Python's getpass, which opens `/dev/tty` whatever stdin is) then
+/// finds no terminal and gives up at once. In a process group of its own but on awsmfa's
+/// terminal it would be stopped by the terminal's job control (SIGTTOU, SIGTTIN) until the
+/// timeout.
+pub fn run_in_new_session(command: &mut Command, timeout: Duration) -> Result<Output, RunError> {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setsid is async-signal-safe and touches no memory of this process; it runs in
+    // the forked child before exec. The child is not a process group leader yet (no
+    // `process_group` here), so setsid succeeds and makes it the leader of a new group.
+    unsafe {
+        command.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    run_leader(command, timeout)
+}
+
+/// Runs `command`, which leads a process group of its own, as [`run`] says.
+fn run_leader(command: &mut Command, timeout: Duration) -> Result<Output, RunError> {
     let mut child = command
-        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -186,6 +213,31 @@ mod tests {
             );
             thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_child_in_a_new_session_has_no_terminal_and_leads_its_group() {
+        // /proc/PID/stat: pid (comm) state ppid pgrp session tty_nr …
+        let out = run_in_new_session(
+            Command::new("/bin/sh").args(["-c", "echo $$; cut -d' ' -f5-7 /proc/$$/stat"]),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        let mut lines = out.stdout.lines();
+        let pid = lines.next().unwrap();
+        assert_eq!(
+            lines.next().unwrap(),
+            format!("{pid} {pid} 0"),
+            "its own group and session, no terminal"
+        );
+        let killed = Instant::now();
+        let result = run_in_new_session(
+            Command::new("/bin/sh").args(["-c", "sleep 300 & sleep 300"]),
+            Duration::from_millis(200),
+        );
+        assert!(matches!(result, Err(RunError::Timeout)));
+        assert!(killed.elapsed() < Duration::from_secs(20));
     }
 
     #[test]

@@ -179,6 +179,7 @@ mod tests {
             duration: None,
             duration_seconds: None,
             mfa_process: None,
+            ykman_account: None,
             op_item: None,
             op_vault: None,
             op_account: None,

@@ -2,8 +2,8 @@
 //! prints exactly one
 //! line `awsmfa: …` on stderr (after the progress lines of the steps it got to), exits with
 //! the documented code, prints the documented `--format json` error kind, and leaves every
-//! file as it was: the test folder (home, `~/.aws`, the state folder, the fake `op`) is
-//! compared byte for byte, mode and owner included, before and after.
+//! file as it was: the test folder (home, `~/.aws`, the state folder, the fake `op` and
+//! `ykman`) is compared byte for byte, mode and owner included, before and after.
 //!
 //! Some faults need root: running as another user (a file the user cannot read, a folder
 //! it cannot write) and a private mount namespace with a small tmpfs (a full disk, a
@@ -800,7 +800,9 @@ fn setup_with_a_serial_that_is_not_an_mfa_device() {
 // 1Password (the fake `op`, which answers like the real CLI)
 // ---------------------------------------------------------------------------------------
 
-fn op_case(home: &Home, env: &[(&str, &str)], message: &str, kind: &str) {
+/// `login work` with `env` refused with exit status 4 after the one progress line of its code
+/// source, before anything reaches STS.
+fn code_source_case(home: &Home, progress: &str, env: &[(&str, &str)], message: &str, kind: &str) {
     let mut cmd = login(home, "work");
     cmd.env("AWS_ENDPOINT_URL_STS", closed_port());
     for (name, value) in env {
@@ -810,12 +812,16 @@ fn op_case(home: &Home, env: &[(&str, &str)], message: &str, kind: &str) {
         home,
         &mut cmd,
         Want {
-            progress: &[FETCHING],
+            progress: &[progress],
             message,
             exit: 4,
             kind,
         },
     );
+}
+
+fn op_case(home: &Home, env: &[(&str, &str)], message: &str, kind: &str) {
+    code_source_case(home, FETCHING, env, message, kind);
 }
 
 #[test]
@@ -960,6 +966,144 @@ fn awsmfa_op_a_relative_path() {
         &[("AWSMFA_OP", "bin/op")],
         "AWSMFA_OP is set to bin/op, a relative path, which would depend on the folder awsmfa runs in: set it to the absolute path of op (for example /opt/homebrew/bin/op), or unset it to use the op on PATH",
         "op_not_installed",
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// A YubiKey (the fake `ykman`, which answers like the real CLI)
+// ---------------------------------------------------------------------------------------
+
+const YUBIKEY: &str = "Reading the code from your YubiKey (touch it if it blinks)…";
+
+fn yubikey_home() -> Home {
+    Home::new(
+        "[profile work]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_ykman_account = AWS:work\n",
+        &credentials(),
+    )
+}
+
+fn ykman_case(home: &Home, env: &[(&str, &str)], message: &str, kind: &str) {
+    code_source_case(home, YUBIKEY, env, message, kind);
+}
+
+#[test]
+fn no_yubikey_plugged_in() {
+    ykman_case(
+        &yubikey_home(),
+        &[("FAKE_YKMAN_MODE", "no_yubikey")],
+        "no YubiKey is plugged in: plug in the YubiKey with the OATH account \"AWS:work\"",
+        "yubikey_not_inserted",
+    );
+}
+
+#[test]
+fn two_yubikeys_plugged_in() {
+    ykman_case(
+        &yubikey_home(),
+        &[("FAKE_YKMAN_MODE", "several")],
+        "more than one YubiKey is plugged in, and ykman cannot tell which to use: leave only the one with the OATH account \"AWS:work\" plugged in",
+        "yubikey_not_inserted",
+    );
+}
+
+#[test]
+fn yubikey_not_touched_in_time() {
+    ykman_case(
+        &yubikey_home(),
+        &[("FAKE_YKMAN_MODE", "touch_timeout")],
+        "the YubiKey was not touched in time (its OATH account \"AWS:work\" requires a touch): touch the YubiKey when it blinks",
+        "yubikey_touch_timeout",
+    );
+}
+
+#[test]
+fn yubikey_with_a_password_ykman_does_not_remember() {
+    ykman_case(
+        &yubikey_home(),
+        &[("FAKE_YKMAN_MODE", "password")],
+        "the YubiKey's OATH accounts are protected by a password that ykman does not remember: run `ykman oath access remember` once in a terminal, so that ykman remembers it on this computer, then try again",
+        "yubikey_password_required",
+    );
+}
+
+#[test]
+fn yubikey_account_not_found() {
+    ykman_case(
+        &yubikey_home(),
+        &[("FAKE_YKMAN_ACCOUNTS", "AWS:prod,GitHub:me")],
+        "the YubiKey has no OATH account matching \"AWS:work\": see its accounts with `ykman oath accounts list`, then set awsmfa_ykman_account in [profile work] of ~/.aws/config to one of them (or plug in the YubiKey that has it)",
+        "ykman_account_not_found",
+    );
+}
+
+#[test]
+fn yubikey_account_name_matches_several() {
+    let home = Home::new(
+        "[profile work]\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_ykman_account = AWS\n",
+        &credentials(),
+    );
+    ykman_case(
+        &home,
+        &[("FAKE_YKMAN_ACCOUNTS", "AWS:work,AWS:prod,GitHub:me")],
+        "more than one OATH account on the YubiKey matches \"AWS\" (AWS:work, AWS:prod): set awsmfa_ykman_account in [profile work] of ~/.aws/config to the whole name of one",
+        "ykman_account_ambiguous",
+    );
+}
+
+#[test]
+fn yubikey_account_with_eight_digit_codes() {
+    ykman_case(
+        &yubikey_home(),
+        &[("FAKE_YKMAN_MODE", "eight_digits")],
+        "the YubiKey's OATH account \"AWS:work\" does not give a 6-digit code: make it the AWS MFA device's (TOTP, 6 digits, 30 seconds)",
+        "invalid_code",
+    );
+}
+
+#[test]
+fn ykman_fails_otherwise() {
+    ykman_case(
+        &yubikey_home(),
+        &[("FAKE_YKMAN_MODE", "no_oath")],
+        "ykman failed: The functionality required for this command is not enabled or not available on this YubiKey. (run `ykman info` in a terminal to check ykman and the YubiKey)",
+        "ykman_failed",
+    );
+}
+
+#[test]
+fn ykman_not_installed() {
+    let home = yubikey_home();
+    std::fs::remove_file(home.bin_dir().join("ykman")).unwrap();
+    ykman_case(
+        &home,
+        &[],
+        "YubiKey Manager CLI (ykman) is not installed: install it (brew install ykman), or set AWSMFA_YKMAN to the ykman to run",
+        "ykman_not_installed",
+    );
+}
+
+#[test]
+fn awsmfa_ykman_not_executable() {
+    let home = yubikey_home();
+    let not_ykman = home.write_file("not-ykman.txt", "text\n");
+    ykman_case(
+        &home,
+        &[("AWSMFA_YKMAN", not_ykman.to_str().unwrap())],
+        &format!(
+            "AWSMFA_YKMAN is set to {}, which is not an executable file: point it at the YubiKey Manager CLI (ykman), or unset it to use the ykman on PATH",
+            not_ykman.display()
+        ),
+        "ykman_not_installed",
+    );
+}
+
+#[test]
+fn awsmfa_ykman_a_relative_path() {
+    ykman_case(
+        &yubikey_home(),
+        &[("AWSMFA_YKMAN", "bin/ykman")],
+        "AWSMFA_YKMAN is set to bin/ykman, a relative path, which would depend on the folder awsmfa runs in: set it to the absolute path of ykman (for example /opt/homebrew/bin/ykman), or unset it to use the ykman on PATH",
+        "ykman_not_installed",
     );
 }
 

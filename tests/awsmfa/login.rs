@@ -196,6 +196,59 @@ fn mfa_process_supplies_the_code() {
     assert!((3_500..=3_600).contains(&left), "{left}");
 }
 
+#[test]
+fn a_yubikey_account_supplies_the_code_before_1password() {
+    let moto = Moto::shared();
+    // Both a YubiKey account and a 1Password item: the YubiKey's comes first.
+    let home = Home::new(
+        "[profile yk]\nmfa_serial = arn:aws:iam::123456789012:mfa/yk\n\
+         awsmfa_ykman_account = AWS:yk\nawsmfa_op_item = AWS yk\n",
+        &credentials("yk"),
+    );
+    let ykman_log = home.path().join("ykman-argv.jsonl");
+    let op_log = home.path().join("op-argv.jsonl");
+    let out = run(home
+        .cmd()
+        .args(["login", "yk", "--format", "json"])
+        .env("AWS_ENDPOINT_URL_STS", moto.url())
+        .env("FAKE_YKMAN_ACCOUNTS", "AWS:yk,AWS:yk-old,GitHub:me")
+        .env("FAKE_YKMAN_TOUCH", "AWS:yk")
+        .env("FAKE_YKMAN_CODE", "246801")
+        .env("FAKE_YKMAN_ARGV_LOG", &ykman_log)
+        .env("FAKE_OP_ARGV_LOG", &op_log));
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(json(&out)["profile"], "yk");
+    assert_eq!(
+        stderr(&out),
+        "Reading the code from your YubiKey (touch it if it blinks)…\nCalling AWS STS…\n",
+        "ykman's own touch prompt is not passed on"
+    );
+    let logged = std::fs::read_to_string(&ykman_log).unwrap();
+    assert_eq!(
+        logged.trim(),
+        r#"["oath", "accounts", "code", "--single", "--", "AWS:yk"]"#,
+        "the account as one argument after the options, no shell, no code"
+    );
+    assert!(!op_log.exists(), "1Password was not asked");
+    assert!(
+        home.read_credentials()
+            .contains("\n[yk]\naws_access_key_id = ")
+    );
+    let status = run(home.cmd().args(["status", "yk"]));
+    assert!(
+        String::from_utf8_lossy(&status.stdout)
+            .contains("  one-time code: YubiKey account \"AWS:yk\" (ykman)\n"),
+        "{}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    // The code's 30-second window is recorded as for any time-based code.
+    let state = std::fs::read_to_string(home.cache_dir().join("last-code-window.json")).unwrap();
+    assert!(
+        state.contains("\"arn:aws:iam::123456789012:mfa/yk\": "),
+        "{state}"
+    );
+}
+
 /// Logs in to `window` in this process, with `clock`, against moto, the code from the fake op.
 fn login_in_process(home: &Home, clock: &FakeClock, progress: &Recorded) -> awsmfa::Outcome {
     let mut env = home.env();

@@ -11,7 +11,8 @@ use awsmfa::ini::Document;
 
 use crate::support::dbus::{Bus, StuckSecretService};
 use crate::support::{
-    Home, Moto, NOBODY, Want, assert_refused, chown_tree, mkfifo, run, stderr, sts_answering,
+    Home, Moto, NOBODY, Want, assert_refused, check_refusal, chown_tree, mkfifo, output_within,
+    run, stderr, sts_answering,
 };
 
 fn upsert(text: &str, name: &str, values: &[(&str, &str)]) -> String {
@@ -340,6 +341,47 @@ fn a_keychain_that_never_answers_without_mfa_serial_says_what_to_do() {
             exit: 7,
             kind: "keychain_timeout",
         },
+    );
+}
+
+/// Found trying a password-protected YubiKey from a terminal: ykman asks for the OATH password
+/// on the terminal itself (Python's getpass opens /dev/tty, whatever stdin is). Run in a process
+/// group of its own on awsmfa's terminal, it was stopped there by job control, and the login
+/// hung for the whole 90 s of the code timeout. ykman now runs without a terminal and says at
+/// once that it cannot ask.
+#[test]
+fn a_yubikey_password_prompt_never_stalls_a_login_run_from_a_terminal() {
+    let home = Home::new(
+        "[profile work]\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_ykman_account = AWS:work\n",
+        &format!("[work-mfa]\n{SOURCE_KEYS}"),
+    );
+    let mut login = login(&home);
+    login
+        .args(["--format", "json"])
+        .env("FAKE_YKMAN_MODE", "password");
+    let mut in_terminal = std::process::Command::new(crate::support::python());
+    in_terminal
+        .arg(Path::new(crate::support::REPO).join("tests/support/with_terminal.py"))
+        .arg(login.get_program())
+        .args(login.get_args())
+        .env_clear()
+        .envs(login.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+        .current_dir(home.path());
+    let started = std::time::Instant::now();
+    let out = output_within(&mut in_terminal, std::time::Duration::from_secs(45));
+    check_refusal(
+        &out,
+        &Want {
+            progress: &["Reading the code from your YubiKey (touch it if it blinks)…"],
+            message: "the YubiKey's OATH accounts are protected by a password that ykman does not remember: run `ykman oath access remember` once in a terminal, so that ykman remembers it on this computer, then try again",
+            exit: 4,
+            kind: "yubikey_password_required",
+        },
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "took {:?}",
+        started.elapsed()
     );
 }
 

@@ -1,10 +1,10 @@
 //! Secrets never reach output, logs or files on the paths where something goes wrong:
-//! a login that fails after the one-time code was fetched, an STS answer that quotes the
-//! code back, a 1Password item whose "code" is the TOTP seed itself, an `mfa_process` that
-//! fails, a session STS issued that cannot be written. Each runs with the debug log on, in
-//! every output format, and then every byte the run could have left is searched: stdout,
-//! stderr, the state folder, the fake `op`'s argv log, every other file under the test
-//! folder. The successful login is searched the same way.
+//! a login that fails after the one-time code was fetched (from 1Password or a YubiKey), an
+//! STS answer that quotes the code back, a 1Password item whose "code" is the TOTP seed
+//! itself, an `mfa_process` that fails, a session STS issued that cannot be written. Each runs
+//! with the debug log on, in every output format, and then every byte the run could have left
+//! is searched: stdout, stderr, the state folder, the fake `op`'s and `ykman`'s argv logs,
+//! every other file under the test folder. The successful login is searched the same way.
 
 use std::path::Path;
 use std::process::Output;
@@ -175,6 +175,47 @@ fn a_totp_seed_where_the_code_should_be_is_never_shown() {
         &[],
         "invalid_code",
         &[TOTP_SEED, LONG_TERM_SECRET],
+    );
+}
+
+#[test]
+fn a_yubikey_code_aws_rejects_is_never_shown_nor_passed_in_argv() {
+    let home = Home::new(
+        "[profile work]\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_ykman_account = AWS:work\n",
+        &credentials(),
+    );
+    let sts = sts_error(
+        "AccessDenied",
+        "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+    );
+    // The fake ykman's argv log lies under the test folder, which is searched too.
+    let argv_log = home.path().join("ykman-argv.log");
+    assert_fails_without_leaking(
+        &home,
+        &[
+            ("AWS_ENDPOINT_URL_STS", &sts),
+            ("FAKE_YKMAN_CODE", CODE),
+            ("FAKE_YKMAN_ARGV_LOG", argv_log.to_str().unwrap()),
+        ],
+        &[],
+        "sts_invalid_code",
+        &[CODE, LONG_TERM_SECRET],
+    );
+    assert!(argv_log.exists(), "ykman was asked");
+}
+
+#[test]
+fn an_eight_digit_yubikey_code_is_never_shown() {
+    let home = Home::new(
+        "[profile work]\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_ykman_account = AWS:work\n",
+        &credentials(),
+    );
+    assert_fails_without_leaking(
+        &home,
+        &[("FAKE_YKMAN_MODE", "eight_digits")],
+        &[],
+        "invalid_code",
+        &["12345678", LONG_TERM_SECRET],
     );
 }
 

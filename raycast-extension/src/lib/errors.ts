@@ -41,6 +41,13 @@ export const KIND_TITLES: Readonly<Record<string, string>> = {
   op_no_otp: "1Password item has no one-time code",
   op_timeout: "1Password did not answer",
   op_failed: "1Password CLI failed",
+  ykman_not_installed: "YubiKey Manager CLI not installed",
+  yubikey_not_inserted: "No YubiKey to use",
+  yubikey_touch_timeout: "YubiKey was not touched",
+  yubikey_password_required: "YubiKey needs its OATH password",
+  ykman_account_not_found: "YubiKey account not found",
+  ykman_account_ambiguous: "Several YubiKey accounts match",
+  ykman_failed: "YubiKey Manager CLI failed",
   code_command_failed: "One-time code command failed",
   invalid_code: "Invalid one-time code",
   // AWS (exit status 5) and the network (6).

@@ -350,7 +350,10 @@ fn long_messages_are_cut() {
     let OpError::Failed { message } = interpret(Some(1), "", &stderr, "AWS").unwrap_err() else {
         panic!("not Failed")
     };
-    assert_eq!(message.chars().count(), MAX_QUOTE_CHARS + 1);
+    assert_eq!(
+        message.chars().count(),
+        crate::otp::program::MAX_QUOTE_CHARS + 1
+    );
 }
 
 #[test]

@@ -4,8 +4,8 @@
 //!   and friends: stand-ins that answer with real STS XML (the errors moto cannot produce) or
 //!   with nothing at all.
 //! - [`Home`]: a throwaway home folder with `~/.aws` files, and a builder for commands that
-//!   run the real `awsmfa` binary against it with a fake 1Password `op` on `PATH`, reminders
-//!   off and no access to the machine's own keychain.
+//!   run the real `awsmfa` binary against it with a fake 1Password `op` and a fake `ykman` on
+//!   `PATH`, reminders off and no access to the machine's own keychain.
 //! - [`assert_refused`]: a failure prints one line, exits with the documented code and kind,
 //!   and changes nothing under the test folder.
 //! - [`private_session`]: the gate of tests that use the OS keychain: they run only inside the
@@ -249,6 +249,7 @@ fn http_status(address: &str, path: &str) -> std::io::Result<u16> {
 /// <tmp>/home/.aws/credentials   AWS_SHARED_CREDENTIALS_FILE (mode 0600)
 /// <tmp>/cache/                  AWSMFA_CACHE_DIR (not created: the binary makes it)
 /// <tmp>/bin/op                  -> tests/support/fake-op, first on PATH
+/// <tmp>/bin/ykman               -> tests/support/fake-ykman
 /// ```
 ///
 /// Removed when dropped.
@@ -269,9 +270,11 @@ impl Home {
         set_mode(&home.credentials_path(), 0o600);
 
         fs::create_dir(home.bin_dir()).expect("create the fake bin folder");
-        let fake_op = Path::new(REPO).join("tests/support/fake-op");
-        std::os::unix::fs::symlink(&fake_op, home.bin_dir().join("op"))
-            .expect("link the fake op into the bin folder");
+        for (fake, name) in [("fake-op", "op"), ("fake-ykman", "ykman")] {
+            let fake = Path::new(REPO).join("tests/support").join(fake);
+            std::os::unix::fs::symlink(&fake, home.bin_dir().join(name))
+                .unwrap_or_else(|err| panic!("link the fake {name} into the bin folder: {err}"));
+        }
         home
     }
 
@@ -293,8 +296,8 @@ impl Home {
         self.dir.path().join("cache")
     }
 
-    /// The first folder on `PATH` for the commands built here; holds `op`. A test can put
-    /// other stand-ins beside it.
+    /// The first folder on `PATH` for the commands built here; holds `op` and `ykman`. A test
+    /// can put other stand-ins beside it.
     pub fn bin_dir(&self) -> PathBuf {
         self.dir.path().join("bin")
     }
@@ -324,12 +327,13 @@ impl Home {
 
     /// The real `awsmfa` binary with an environment of only this home's variables:
     /// `HOME`, `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, `AWSMFA_CACHE_DIR`,
-    /// `PATH` (the fake `op` first, then `/usr/bin:/bin`), `AWS_EC2_METADATA_DISABLED=true`
-    /// and `AWSMFA_REMINDERS=off` (a test about reminders removes it). The bus of the
-    /// private session (its keychain) is passed only inside that session
-    /// ([`private_session`]); outside it `AWSMFA_KEYCHAIN=off`, so nothing reaches the
-    /// machine's own keychain.
-    /// Runs in HOME. Add `AWS_ENDPOINT_URL_STS` ([`Moto::url`]) and `FAKE_OP_*` per test.
+    /// `PATH` (the fake `op` and `ykman` first, then `/usr/bin:/bin`),
+    /// `AWS_EC2_METADATA_DISABLED=true` and `AWSMFA_REMINDERS=off` (a test about reminders
+    /// removes it). The bus of the private session (its keychain) is passed only inside that
+    /// session ([`private_session`]); outside it `AWSMFA_KEYCHAIN=off`, so nothing reaches
+    /// the machine's own keychain.
+    /// Runs in HOME. Add `AWS_ENDPOINT_URL_STS` ([`Moto::url`]) and `FAKE_OP_*` or
+    /// `FAKE_YKMAN_*` per test.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_awsmfa"));
         cmd.env_clear()
