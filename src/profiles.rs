@@ -258,14 +258,17 @@ impl AwsFiles {
     /// Every session profile, each followed by the role profiles that ride on it (by name).
     pub fn listed_profiles(&self, now: Timestamp) -> Vec<Profile> {
         let sessions = self.session_profiles(now);
+        let by_name: NameMap<usize> = sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect();
         let mut roles: Vec<Profile> = self
             .config_profiles
             .keys()
-            .filter(|name| !sessions.iter().any(|s| &s.name == *name))
+            .filter(|name| !by_name.contains_key(*name))
             .filter_map(|name| {
-                self.role_on(name, |base| {
-                    sessions.iter().find(|s| s.name == base).cloned()
-                })
+                self.role_on(name, |base| by_name.get(base).map(|&i| sessions[i].clone()))
             })
             .collect();
         roles.sort_by(|a, b| a.name.cmp(&b.name));
