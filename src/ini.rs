@@ -164,17 +164,27 @@ fn plain_indent(indent: &str) -> String {
 /// value, then each later line trimmed after a `\n`, blank lines kept as empty ones, comment
 /// lines left out, trailing white space removed.
 fn joined_value(text: &str, entry: &Entry) -> Box<str> {
-    let span = &text[entry.span.clone()];
-    let first_end = span.find('\n').map_or(span.len(), |i| i + 1);
     let mut value = text[entry.value.clone()].to_string();
-    for range in lines(&span[first_end..]) {
-        let line = content(&span[first_end..][range]).trim();
-        if !line.starts_with(['#', ';']) {
-            value.push('\n');
-            value.push_str(line);
-        }
+    for (_, line) in continuation_lines(text, entry) {
+        value.push('\n');
+        value.push_str(line);
     }
     value.trim_end().into()
+}
+
+/// The lines after an entry's own line (its continuation lines and the blank lines between
+/// them), each trimmed and with the offset in `text` where it starts; comment lines are left
+/// out, as configparser leaves them out of the value.
+fn continuation_lines<'t>(
+    text: &'t str,
+    entry: &Entry,
+) -> impl Iterator<Item = (usize, &'t str)> + 't {
+    let span = &text[entry.span.clone()];
+    let first_end = span.find('\n').map_or(span.len(), |i| i + 1);
+    let start = entry.span.start + first_end;
+    lines(&text[start..entry.span.end])
+        .map(move |range| (start + range.start, content(&text[start..][range]).trim()))
+        .filter(|(_, line)| !line.starts_with(['#', ';']))
 }
 
 /// How far `line` is indented, in characters, as configparser counts it.
@@ -356,11 +366,8 @@ impl Document {
                 .rev()
                 .find(|e| self.key_of(e).eq_ignore_ascii_case(key))
                 .and_then(|entry| {
-                    let text = &self.text[entry.span.clone()];
-                    let first_end = text.find('\n').map_or(text.len(), |n| n + 1);
-                    lines(&text[first_end..])
-                        .filter_map(|range| {
-                            let line = content(&text[first_end..][range]).trim();
+                    continuation_lines(&self.text, entry)
+                        .filter_map(|(_, line)| {
                             let at = line.find(['=', ':'])?;
                             Some((line[..at].trim(), line[at + 1..].trim()))
                         })
@@ -548,14 +555,9 @@ impl Document {
         if !entry.value.is_empty() || entry.joined.is_none() {
             return None;
         }
-        let span = &self.text[entry.span.clone()];
-        let first_end = span.find('\n')? + 1;
-        lines(&span[first_end..])
-            .find(|range| {
-                let line = content(&span[first_end..][range.clone()]).trim();
-                !line.is_empty() && !line.starts_with(['#', ';']) && !line.contains('=')
-            })
-            .map(|range| entry.span.start + first_end + range.start)
+        continuation_lines(&self.text, entry)
+            .find(|(_, line)| !line.is_empty() && !line.contains('='))
+            .map(|(at, _)| at)
     }
 
     /// The indentation of the first line from `at` on that is not blank or a comment (""

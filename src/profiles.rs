@@ -2,8 +2,9 @@
 //!
 //! A session profile `NAME` is the one other tools use; its long-term keys live in a source
 //! profile: `awsmfa_source_profile` in `[profile NAME]`, else `NAME-mfa`, else
-//! `NAME-long-term` (aws-mfa's convention). Only names with such a source are listed; the
-//! source profiles themselves are not.
+//! `NAME-long-term` (aws-mfa's convention). Only names with such a source are listed, each
+//! followed by the role profiles that ride on it (`role_arn` and `source_profile = NAME`);
+//! the source profiles themselves are not.
 //!
 //! Profiles are found as the AWS CLI (botocore) finds them. In the config file a section is
 //! a profile when its header starts with `profile` and splits, as a shell splits words, into
@@ -257,19 +258,19 @@ impl AwsFiles {
 
     /// Every session profile, each followed by the role profiles that ride on it (by name).
     pub fn listed_profiles(&self, now: Timestamp) -> Vec<Profile> {
+        // Sorted by name, so a name is found by bisection.
         let sessions = self.session_profiles(now);
-        let by_name: NameMap<usize> = sessions
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.name.clone(), i))
-            .collect();
+        let session = |name: &str| {
+            sessions
+                .binary_search_by(|s| s.name.as_str().cmp(name))
+                .ok()
+                .map(|i| &sessions[i])
+        };
         let mut roles: Vec<Profile> = self
             .config_profiles
             .keys()
-            .filter(|name| !by_name.contains_key(*name))
-            .filter_map(|name| {
-                self.role_on(name, |base| by_name.get(base).map(|&i| sessions[i].clone()))
-            })
+            .filter(|name| session(name).is_none())
+            .filter_map(|name| self.role_on(name, |base| session(base).cloned()))
             .collect();
         roles.sort_by(|a, b| a.name.cmp(&b.name));
         let mut listed = Vec::with_capacity(sessions.len() + roles.len());
@@ -455,7 +456,7 @@ impl AwsFiles {
     /// What `status` says of a role profile besides its status: a `mfa_serial` that makes
     /// the AWS CLI ask for a code itself, and a session that is a role session already
     /// (role chaining, which AWS limits to 1 h).
-    pub fn role_notes(&self, profile: &Profile) -> Vec<String> {
+    pub fn role_notes(&self, profile: &Profile, now: Timestamp) -> Vec<String> {
         let Some(base) = &profile.via else {
             return Vec::new();
         };
@@ -467,7 +468,7 @@ impl AwsFiles {
             ));
         }
         if self
-            .profile(base, Timestamp::UNIX_EPOCH)
+            .profile(base, now)
             .is_some_and(|b| b.role_arn.is_some())
         {
             notes.push(format!(

@@ -188,12 +188,10 @@ fn state_shown(state: &StateDir) -> String {
 /// The lock file of one profile's refresh: named by a hash of the profile name, which may
 /// hold any character.
 pub fn refresh_lock_name(name: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in name.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("refresh-{hash:016x}.lock")
+    use std::hash::Hasher;
+    let mut hash = crate::ini::Fnv::default();
+    hash.write(name.as_bytes());
+    format!("refresh-{:016x}.lock", hash.finish())
 }
 
 #[cfg(test)]

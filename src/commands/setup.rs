@@ -236,14 +236,7 @@ fn awsmfa_command(env: &crate::paths::Env) -> Result<std::path::PathBuf> {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     };
-    let on_path = env
-        .path
-        .as_deref()
-        .into_iter()
-        .flat_map(std::env::split_paths)
-        .filter(|dir| dir.is_absolute())
-        .map(|dir| dir.join("awsmfa"))
-        .find(|candidate| candidate.is_file());
+    let on_path = crate::otp::program::find("awsmfa", None, env.path.as_deref(), &[]).ok();
     Ok(match on_path {
         Some(candidate) if same(&candidate) => candidate,
         _ => program,

@@ -16,7 +16,7 @@ impl Run for Status {
         let files = AwsFiles::load(&ctx.env)?;
         let profile = files.require(&ctx.env, &self.profile, now.at)?;
         let reminders = crate::reminders::summary_line(&ctx.env, &files, &profile);
-        let mut warnings = files.role_notes(&profile);
+        let mut warnings = files.role_notes(&profile, now.at);
         warnings.extend(files.cli_warnings(&ctx.env));
         Ok(Report::Status {
             profile,

@@ -252,3 +252,22 @@ fn what_the_aws_cli_refuses_to_read_is_named_with_its_lines() {
         ]
     );
 }
+
+#[test]
+fn nested_settings_are_read_from_the_sub_setting_lines_only() {
+    let doc = Document::parse(
+        "[services s]\nsts =\n  # endpoint_url = https://commented.example\n  endpoint_url = https://first.example\n\n  endpoint_url = https://sts.example\niam =\n  endpoint_url = https://iam.example\n",
+    )
+    .unwrap();
+    assert_eq!(
+        doc.nested("services s", "sts", "endpoint_url"),
+        Some("https://sts.example"),
+        "the last one wins; comment lines are no sub-settings"
+    );
+    assert_eq!(
+        doc.nested("services s", "iam", "endpoint_url"),
+        Some("https://iam.example")
+    );
+    assert_eq!(doc.nested("services s", "sts", "region"), None);
+    assert_eq!(doc.nested("services t", "sts", "endpoint_url"), None);
+}

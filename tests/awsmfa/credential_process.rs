@@ -8,7 +8,8 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 use crate::support::{
-    Home, Moto, closed_port, in_12_hours, python, run, session_xml, stderr, sts_counting,
+    Home, LIMIT, Moto, closed_port, in_12_hours, output_with_stdin_open, python, run, session_xml,
+    stderr, sts_counting,
 };
 
 const SOURCE_KEYS: &str = "aws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
@@ -81,13 +82,18 @@ fn a_session_with_time_left_is_served_from_the_file_alone() {
 #[test]
 fn a_session_about_to_end_is_refreshed_as_login_does() {
     let moto = Moto::shared();
-    let home = home("renewed", Some(&in_minutes(10)));
-    let out = run(&mut credential_process(&home, "renewed", moto.url()));
+    let renewed = home("renewed", Some(&in_minutes(10)));
+    // It never reads stdin (a credential process has no terminal): a pipe left open does
+    // not hold it up.
+    let out = output_with_stdin_open(
+        &mut credential_process(&renewed, "renewed", moto.url()),
+        LIMIT,
+    );
     let json = stdout_json(&out);
     assert_ne!(json["AccessKeyId"], "ASIASTORED", "10 min left is under 15");
     assert_eq!(
         json["AccessKeyId"].as_str(),
-        stored_key(&home, "renewed", "aws_access_key_id").as_deref(),
+        stored_key(&renewed, "renewed", "aws_access_key_id").as_deref(),
         "what it prints is what it wrote"
     );
     let progress = stderr(&out);
@@ -97,13 +103,9 @@ fn a_session_about_to_end_is_refreshed_as_login_does() {
     );
     assert!(progress.contains("Calling AWS STS…"), "{progress}");
     // With a shorter --min-valid the same 10 minutes are enough.
-    let home = home_with_minutes_left("kept", 10);
-    let out = run(credential_process(&home, "kept", &closed_port()).args(["--min-valid", "5m"]));
+    let kept = home("kept", Some(&in_minutes(10)));
+    let out = run(credential_process(&kept, "kept", &closed_port()).args(["--min-valid", "5m"]));
     assert_eq!(stdout_json(&out)["AccessKeyId"], "ASIASTORED");
-}
-
-fn home_with_minutes_left(profile: &str, minutes: i64) -> Home {
-    home(profile, Some(&in_minutes(minutes)))
 }
 
 #[test]
@@ -196,14 +198,11 @@ fn the_aws_cli_and_boto3_run_it_through_a_process_profile() {
 /// Runs `program` with the environment awsmfa's commands get (HOME, the AWS files, the fake
 /// `op` on PATH), and STS at `sts`.
 fn tool(home: &Home, sts: &str, program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Output {
-    let like = home.cmd();
-    let mut cmd = Command::new(program);
-    cmd.args(args)
-        .env_clear()
-        .envs(like.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
+    run(home
+        .other(program)
+        .args(args)
         .env("AWS_ENDPOINT_URL_STS", sts)
-        .env("AWS_DEFAULT_REGION", "us-east-1");
-    run(&mut cmd)
+        .env("AWS_DEFAULT_REGION", "us-east-1"))
 }
 
 #[test]
@@ -276,14 +275,12 @@ fn exec_exits_as_the_command_does() {
 #[test]
 fn exec_gives_the_command_the_core_dump_limit_awsmfa_started_with() {
     let home = home("limits", Some(&in_12_hours()));
-    let like = home.cmd();
-    let out = run(Command::new("sh")
+    let out = run(home
+        .other("sh")
         .arg("-c")
         .arg("ulimit -c unlimited && exec \"$0\" \"$@\"")
-        .arg(like.get_program())
-        .args(["exec", "limits", "--", "sh", "-c", "ulimit -c"])
-        .env_clear()
-        .envs(like.get_envs().filter_map(|(k, v)| v.map(|v| (k, v)))));
+        .arg(env!("CARGO_BIN_EXE_awsmfa"))
+        .args(["exec", "limits", "--", "sh", "-c", "ulimit -c"]));
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "unlimited");
 }
@@ -299,14 +296,12 @@ fn exec_without_a_command_is_a_usage_error() {
 fn export_prints_lines_a_shell_can_eval_and_json_on_request() {
     let home = home("exported", Some(&in_12_hours()));
     let bin = env!("CARGO_BIN_EXE_awsmfa");
-    let like = home.cmd();
-    let out = run(Command::new("sh")
+    let out = run(home
+        .other("sh")
         .arg("-c")
         .arg(format!(
             "eval \"$('{bin}' export exported)\" && printf '%s|%s|%s' \"$AWS_SECRET_ACCESS_KEY\" \"$AWS_DEFAULT_REGION\" \"${{AWS_PROFILE-unset}}\""
         ))
-        .env_clear()
-        .envs(like.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
         .env("AWS_PROFILE", "exported"));
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(

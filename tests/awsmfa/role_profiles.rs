@@ -185,12 +185,10 @@ fn commands_on_a_session_of_its_own_say_a_role_profile_has_none() {
 fn boto3_assumes_the_role_with_the_awsmfa_session() {
     let moto = Moto::shared();
     let home = home("sdk", &role("sdk-admin", "sdk"), true);
-    let like = home.cmd();
     let script = "import boto3, os; s = boto3.Session(profile_name='sdk-admin'); print(s.client('sts', endpoint_url=os.environ['AWS_ENDPOINT_URL_STS']).get_caller_identity()['Arn'])";
-    let out = run(std::process::Command::new(python())
+    let out = run(home
+        .other(python())
         .args(["-c", script])
-        .env_clear()
-        .envs(like.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
         .env("AWS_ENDPOINT_URL_STS", moto.url())
         .env("AWS_DEFAULT_REGION", "us-east-1"));
     assert!(out.status.success(), "{}", stderr(&out));

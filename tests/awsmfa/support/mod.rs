@@ -356,6 +356,17 @@ impl Home {
         cmd
     }
 
+    /// `program` with the environment [`Home::cmd`] gives awsmfa (HOME, the AWS files, the
+    /// fake `op` first on `PATH`): for an AWS tool that runs awsmfa, or a shell around it.
+    pub fn other(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let like = self.cmd();
+        let mut cmd = Command::new(program);
+        cmd.env_clear()
+            .current_dir(self.path())
+            .envs(like.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+        cmd
+    }
+
     /// An environment like [`Home::cmd`]'s, for running a command in this process.
     pub fn env(&self) -> awsmfa::paths::Env {
         awsmfa::paths::Env {
@@ -530,12 +541,23 @@ pub const LIMIT: Duration = Duration::from_secs(60);
 
 /// Runs `cmd` to the end, or kills it and fails once `limit` has passed.
 pub fn output_within(cmd: &mut Command, limit: Duration) -> Output {
+    finished_within(cmd.stdin(Stdio::null()), limit)
+}
+
+/// [`output_within`] with stdin a pipe nobody writes to nor closes: a command that reads
+/// stdin hangs there (and fails the test at `limit`).
+pub fn output_with_stdin_open(cmd: &mut Command, limit: Duration) -> Output {
+    finished_within(cmd.stdin(Stdio::piped()), limit)
+}
+
+fn finished_within(cmd: &mut Command, limit: Duration) -> Output {
     let mut child = cmd
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .expect("run awsmfa");
+    // Held open (when it is a pipe) until the command has ended.
+    let _stdin = child.stdin.take();
     let drain = |mut pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
