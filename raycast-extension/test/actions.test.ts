@@ -2,12 +2,13 @@
 // action. @raycast/api is the recording stand-in in test/support (see vitest.config.mts);
 // the extension's own code and the awsmfa processes (small scripts) are real.
 
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { formatClock } from "../src/lib/format";
 import { logOut, refreshSession, submitCode } from "../src/ui/actions";
+import { failWith, FakeAwsmfa, useFakeAwsmfaIn } from "./support/fake-awsmfa";
 import { recorded as raycast, resetRecorded } from "./support/raycast-api";
 
 let root: string;
@@ -21,21 +22,9 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-/** An awsmfa stand-in that records its arguments, environment and stdin, then runs `body`. */
-function useFakeAwsmfa(body: string): { args: () => string[]; environment: () => string; stdin: () => string } {
-  const binary = join(root, "awsmfa");
-  const file = (name: string) => join(root, name);
-  writeFileSync(
-    binary,
-    `#!/bin/sh\nprintf '%s\\n' "$@" > '${file("args")}'\nenv > '${file("env")}'\ncat > '${file("stdin")}'\n${body}\n`,
-  );
-  chmodSync(binary, 0o755);
-  raycast.preferences = { awsmfaPath: binary, defaultDuration: "12h" };
-  return {
-    args: () => readFileSync(file("args"), "utf8").split("\n").slice(0, -1),
-    environment: () => readFileSync(file("env"), "utf8"),
-    stdin: () => readFileSync(file("stdin"), "utf8"),
-  };
+/** An awsmfa stand-in in this test's folder, set as the awsmfa Binary preference. */
+function useFakeAwsmfa(body: string): FakeAwsmfa {
+  return useFakeAwsmfaIn(root, body);
 }
 
 /** Twelve hours from now, as awsmfa writes it. */
@@ -51,14 +40,6 @@ const SUCCESS = [
   `echo '{"profile": "work", "expires_at": "${EXPIRES_AT}", "seconds_left": 43200}'`,
   "exit 0",
 ].join("\n");
-
-function failWith(kind: string, message: string, retryable: boolean, exitStatus: number): string {
-  return [
-    `echo '{"error": {"kind": "${kind}", "message": "${message}", "retryable": ${retryable}}}'`,
-    `echo 'awsmfa: ${message}' >&2`,
-    `exit ${exitStatus}`,
-  ].join("\n");
-}
 
 /** The one toast of a refresh that worked: awsmfa's steps as its titles, then the new expiry. */
 function expectRefreshedToast(firstStep: string): void {

@@ -190,14 +190,14 @@ export function runAwsmfa(args: string[], options: RunOptions): Promise<ProcessO
 // Parsing. Each function takes stdout of a successful run and checks its shape: a binary
 // from another release fails with a message that says so instead of a broken list.
 
-function unexpected(what: string, detail: string): AwsmfaError {
+export function unexpected(what: string, detail: string): AwsmfaError {
   return new AwsmfaError({
     kind: UNEXPECTED_OUTPUT,
     message: `awsmfa printed ${what} this extension cannot read (${detail}). Update awsmfa and this extension to the same release.`,
   });
 }
 
-function parseJson(stdout: string, what: string): Record<string, unknown> {
+export function parseJson(stdout: string, what: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(stdout);
@@ -211,13 +211,13 @@ function parseJson(stdout: string, what: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function stringField(object: Record<string, unknown>, key: string, what: string): string {
+export function stringField(object: Record<string, unknown>, key: string, what: string): string {
   const value = object[key];
   if (typeof value !== "string") throw unexpected(what, `"${key}" is not a string`);
   return value;
 }
 
-function optionalString(object: Record<string, unknown>, key: string, what: string): string | null {
+export function optionalString(object: Record<string, unknown>, key: string, what: string): string | null {
   const value = object[key];
   if (value === undefined || value === null) return null;
   if (typeof value !== "string") throw unexpected(what, `"${key}" is not a string or null`);
@@ -307,7 +307,7 @@ export function parseLogoutOutput(stdout: string): LogoutResult {
 // Commands. Options and `--format json` come before `--`, so a profile name or search text
 // that starts with "-" is never read as an option.
 
-async function runJson<T>(args: string[], options: RunOptions, parse: (stdout: string) => T): Promise<T> {
+export async function runJson<T>(args: string[], options: RunOptions, parse: (stdout: string) => T): Promise<T> {
   const outcome = await runAwsmfa(args, options);
   if (outcome.exitStatus !== 0) throw errorFromOutcome(outcome);
   return parse(outcome.stdout);

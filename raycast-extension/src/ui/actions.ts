@@ -27,7 +27,11 @@ export async function updateMenuBar(): Promise<void> {
   }
 }
 
-function showFailure(toast: Toast, error: AwsmfaError, retry: () => void, typedCode = false): void {
+/**
+ * Turns `toast` into the failure toast for `error`: its kind's title, awsmfa's message, and
+ * the one action that helps (Try Again for a retryable kind, the preferences for theirs).
+ */
+export function showFailure(toast: Toast, error: AwsmfaError, retry: () => void, typedCode = false): void {
   toast.style = Toast.Style.Failure;
   toast.title = error.title;
   toast.message = shownMessage(error);
@@ -42,6 +46,13 @@ function showFailure(toast: Toast, error: AwsmfaError, retry: () => void, typedC
   } else {
     toast.primaryAction = undefined;
   }
+}
+
+/** A failure toast for anything thrown by a call to awsmfa, worded by its kind. */
+export async function showErrorToast(error: unknown, retry: () => void): Promise<void> {
+  const failure = asAwsmfaError(error);
+  const toast = await showToast({ style: Toast.Style.Failure, title: failure.title });
+  showFailure(toast, failure, retry);
 }
 
 /**

@@ -40,6 +40,8 @@ export const recorded = {
   preferencesOpened: 0,
   /** What the next confirmAlert answers. */
   confirmAnswer: true,
+  /** Every confirmAlert asked, with its options. */
+  alerts: [] as AlertOptions[],
   /** What getPreferenceValues returns. */
   preferences: {} as Record<string, string>,
 };
@@ -49,6 +51,7 @@ export function resetRecorded(): void {
   recorded.launched.length = 0;
   recorded.preferencesOpened = 0;
   recorded.confirmAnswer = true;
+  recorded.alerts.length = 0;
   recorded.preferences = {};
 }
 
@@ -76,6 +79,14 @@ export async function openExtensionPreferences(): Promise<void> {
   recorded.preferencesOpened += 1;
 }
 
-export async function confirmAlert(): Promise<boolean> {
+export interface AlertOptions {
+  title: string;
+  message?: string;
+  primaryAction?: { title: string };
+  dismissAction?: { title: string };
+}
+
+export async function confirmAlert(options: AlertOptions): Promise<boolean> {
+  recorded.alerts.push(options);
   return recorded.confirmAnswer;
 }
