@@ -6,6 +6,17 @@
 #   awsmfa-alfred.sh login PROFILE    Run Script JSON for the notification (awsmfa login)
 #   awsmfa-alfred.sh logout PROFILE   Run Script JSON for the notification (awsmfa logout)
 #
+# and for the steps that set a profile up without a terminal (a row marked "needs setup" leads
+# through them; each step's choice travels to the next in a workflow variable):
+#
+#   awsmfa-alfred.sh setup-devices PROFILE  Script Filter JSON: the MFA devices to choose from
+#   awsmfa-alfred.sh setup-items PROFILE    Script Filter JSON: the 1Password items with a
+#                                           one-time password
+#   awsmfa-alfred.sh setup PROFILE          Run Script JSON: awsmfa setup with the device
+#                                           (awsmfa_setup_serial), the item (awsmfa_setup_op_item)
+#                                           and awsmfa_setup_move_keys=1 for --move-keys
+#   awsmfa-alfred.sh doctor                 Script Filter JSON: every check of awsmfa doctor
+#
 # A query that ends in a 6-digit one-time code ("work 123456") lists the profiles matching the
 # rest, and ↩ logs in with that code: the row carries it to `login` as the workflow variable
 # awsmfa_code, and `login` hands it to awsmfa on stdin, never in an argument list.
@@ -218,10 +229,14 @@ print_error_item() {
         "$(json_string "$both")" "$(json_string "$both")"
 }
 
-# The Run Script JSON of a failed login or logout, in the shape awsmfa prints.
+# The Run Script JSON of a failed login, logout or setup, in the shape awsmfa prints.
 print_action_error() {
     local verb=$1 profile=$2 kind=$3 message=$4 title
-    if [[ $verb == login ]]; then title='AWS login failed'; else title='AWS logout failed'; fi
+    case $verb in
+        login) title='AWS login failed' ;;
+        setup) title='awsmfa setup failed' ;;
+        *) title='AWS logout failed' ;;
+    esac
     printf '{"alfredworkflow":{"arg":%s,"variables":{"awsmfa_ok":"0","awsmfa_title":%s,"awsmfa_profile":%s,"awsmfa_error_kind":%s,"awsmfa_retryable":"0"}}}\n' \
         "$(json_string "$message")" "$(json_string "$title")" \
         "$(json_string "$profile")" "$(json_string "$kind")"
@@ -302,11 +317,91 @@ action() {
     print_action_error "$verb" "$profile" internal "$(silent_failure "$verb")"
 }
 
+# Passes on the Script Filter JSON awsmfa printed for `awsmfa ARGS…`, with `state` (JSON members
+# for the response's own "variables", which Alfred passes on with the row chosen) added; any
+# failure becomes an item that says what went wrong.
+filter_from() {
+    local what=$1 state=$2 message
+    shift 2
+    run_awsmfa "$@"
+    case $output in
+        # awsmfa's Run Script answer means it failed before it could list anything.
+        '{"alfredworkflow"'*) ;;
+        '{'*'"items":'*)
+            if [[ -n "$state" ]]; then output="{\"variables\":{$state},${output#\{}"; fi
+            printf '%s\n' "$output"
+            return 0
+            ;;
+    esac
+    message=$(silent_failure "$what")
+    print_error_item "$message" "Run awsmfa $what in Terminal for details" "$message"
+}
+
+# The Script Filter of one setup step: `setup-devices` or `setup-items`.
+setup_step() {
+    local verb=$1 profile=${2:-} state
+    if [[ -z "$profile" ]]; then
+        print_error_item "No profile to set up" "Type aws mfa, pick a profile that needs setup and press ↩" \
+            "No profile to set up: type aws mfa, pick a profile that needs setup and press ↩"
+        return 0
+    fi
+    if ! find_awsmfa; then
+        print_error_item "$problem" "$problem_hint" "$problem_message"
+        return 0
+    fi
+    clear_quarantine
+    # What the earlier steps chose, for the row chosen here to carry on to the next step.
+    state="\"awsmfa_setup_profile\":$(json_string "$profile"),\"awsmfa_setup_move_keys\":$(json_string "${awsmfa_setup_move_keys:-0}")"
+    if [[ $verb == setup-devices ]]; then
+        filter_from setup "$state" setup --list-devices --format alfred -- "$profile"
+    else
+        state="$state,\"awsmfa_setup_serial\":$(json_string "${awsmfa_setup_serial:-}")"
+        filter_from setup "$state" setup --list-op-items --format alfred -- "$profile"
+    fi
+}
+
+# `awsmfa setup PROFILE` with what the steps chose; its Run Script JSON for the notification.
+setup() {
+    local profile=${1:-} args
+    if [[ -z "$profile" ]]; then
+        print_action_error setup '' invalid_option "No profile was passed to awsmfa setup: pick a profile that needs setup in the list"
+        return 0
+    fi
+    if ! find_awsmfa; then
+        print_action_error setup "$profile" binary_not_found "$problem_message"
+        return 0
+    fi
+    clear_quarantine
+    args=(setup --format alfred)
+    if [[ -n "${awsmfa_setup_serial:-}" ]]; then args+=(--serial "$awsmfa_setup_serial"); fi
+    if [[ -n "${awsmfa_setup_op_item:-}" ]]; then args+=(--op-item "$awsmfa_setup_op_item"); fi
+    if [[ "${awsmfa_setup_move_keys:-}" == 1 ]]; then args+=(--move-keys); fi
+    run_awsmfa "${args[@]}" -- "$profile"
+    if [[ "$output" == '{'* ]]; then
+        printf '%s\n' "$output"
+        return 0
+    fi
+    print_action_error setup "$profile" internal "$(silent_failure setup)"
+}
+
+doctor() {
+    if ! find_awsmfa; then
+        print_error_item "$problem" "$problem_hint" "$problem_message"
+        return 0
+    fi
+    clear_quarantine
+    # doctor exits non-zero when a check fails; its items show which.
+    filter_from doctor '' doctor --format alfred
+}
+
 case ${1:-} in
     list) list "${2:-}" ;;
     login | logout) action "$1" "${2:-}" ;;
+    setup-devices | setup-items) setup_step "$1" "${2:-}" ;;
+    setup) setup "${2:-}" ;;
+    doctor) doctor ;;
     *)
-        echo "usage: awsmfa-alfred.sh list [QUERY] | login PROFILE | logout PROFILE" >&2
+        echo "usage: awsmfa-alfred.sh list [QUERY] | login PROFILE | logout PROFILE | setup-devices PROFILE | setup-items PROFILE | setup PROFILE | doctor" >&2
         exit 2
         ;;
 esac

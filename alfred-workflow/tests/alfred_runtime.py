@@ -76,6 +76,9 @@ class ScriptFilterResult:
     stderr: str
     returncode: int
     json: dict | None = field(default=None)
+    # Which Script Filter printed it, and the variables it was run with.
+    uid: str = ""
+    variables: dict = field(default_factory=dict)
 
     def items(self):
         return self.json["items"]
@@ -103,9 +106,17 @@ class Workflow:
     def of_kind(self, kind):
         return [obj for obj in self.plist["objects"] if obj["type"] == PREFIX + kind]
 
-    def script_filter(self):
-        (only,) = self.of_kind("input.scriptfilter")
+    def script_filter(self, keyword="aws mfa"):
+        """The Script Filter with this keyword (by default the one people type)."""
+        (only,) = [obj for obj in self.of_kind("input.scriptfilter") if obj["config"]["keyword"] == keyword]
         return only
+
+    def script_filter_for(self, text):
+        """The Script Filter Alfred runs for what is typed: the one with the longest keyword it starts with."""
+        matching = [obj for obj in self.of_kind("input.scriptfilter") if text.startswith(obj["config"]["keyword"])]
+        if not matching:
+            raise AssertionError(f"{text!r} starts with no Script Filter's keyword")
+        return max(matching, key=lambda obj: len(obj["config"]["keyword"]))
 
     def edges(self, uid, modifiers=0):
         return [e for e in self.connections.get(uid, []) if e.get("modifiers", 0) == modifiers]
@@ -136,6 +147,8 @@ class Alfred:
         self.events = []
         # A command every script runs under (a tracer such as strace), or none.
         self.wrapper = []
+        # What Alfred shows now: the last Script Filter's result, whose rows `press` acts on.
+        self.shown = None
 
     # -- the environment Alfred gives scripts --------------------------------------------------
 
@@ -186,10 +199,9 @@ class Alfred:
         Alfred runs the Script Filter once the keyword matches; with "with space" on, the
         argument must be separated from the keyword by a space, which Alfred drops.
         """
-        config = self.workflow.script_filter()["config"]
+        script_filter = self.workflow.script_filter_for(text)
+        config = script_filter["config"]
         keyword = config["keyword"]
-        if not text.startswith(keyword):
-            raise AssertionError(f"{text!r} does not start with the keyword {keyword!r}")
         rest = text[len(keyword):]
         if rest and config.get("withspace") and not rest.startswith(" "):
             raise AssertionError(f"{text!r}: Alfred needs a space after {keyword!r}")
@@ -197,26 +209,36 @@ class Alfred:
             rest = rest[1:]
         if config.get("argumenttrimmode", 0) == 0:
             rest = rest.rstrip()
-        return self.run_script_filter(rest)
+        return self.run_script_filter(rest, script_filter["uid"])
 
-    def run_script_filter(self, query):
-        config = self.workflow.script_filter()["config"]
-        proc = self.run_script(config, query, {})
-        result = ScriptFilterResult(query, proc.stdout, proc.stderr, proc.returncode)
+    def run_script_filter(self, query, uid=None, variables=None):
+        """Runs a Script Filter (by default the `aws mfa` one) with `query` and the stream's
+        `variables`; what it prints is then what Alfred shows."""
+        uid = uid or self.workflow.script_filter()["uid"]
+        variables = dict(variables or {})
+        config = self.workflow.objects[uid]["config"]
+        proc = self.run_script(config, query, variables)
+        result = ScriptFilterResult(query, proc.stdout, proc.stderr, proc.returncode, uid=uid, variables=variables)
         try:
             result.json = json.loads(proc.stdout)
         except json.JSONDecodeError as err:
             raise AssertionError(
                 f"the Script Filter printed no JSON ({err}); stdout={proc.stdout!r} stderr={proc.stderr!r}"
             ) from None
+        self.shown = result
         return result
 
     def press(self, item, modifier=None):
-        """Presses ↩ (or ⌘↩, ⌥↩, ⌃↩ with modifier cmd, alt, ctrl) on a Script Filter item and
-        runs everything connected to it. Returns the events it caused."""
+        """Presses ↩ (or ⌘↩, ⌥↩, ⌃↩ with modifier cmd, alt, ctrl) on an item of the Script
+        Filter shown last (the `aws mfa` one when none was) and runs everything connected to
+        it. The stream goes on with the variables the Script Filter was run with, those its
+        response set at its root, and the item's own. Returns the events it caused."""
+        shown = self.shown
+        source = shown.uid if shown else self.workflow.script_filter()["uid"]
+        inherited = {**shown.variables, **shown.json.get("variables", {})} if shown else {}
         valid = item.get("valid", True)
         arg = item.get("arg", "")
-        variables = dict(item.get("variables", {}))
+        variables = {**inherited, **item.get("variables", {})}
         if modifier is not None:
             mod = item.get("mods", {}).get(modifier)
             if mod is None:
@@ -227,7 +249,6 @@ class Alfred:
         if not valid:
             raise AssertionError(f"Alfred does nothing for an invalid item: {item}")
         self.events = []
-        source = self.workflow.script_filter()["uid"]
         edges = self.workflow.edges(source, MODIFIERS[modifier])
         if not edges:
             raise AssertionError(f"nothing is connected to the Script Filter for modifier {modifier}")
@@ -318,8 +339,9 @@ class Alfred:
                 raise AssertionError(f"calls a trigger in another workflow: {config['workflowbundleid']}")
             self._trigger(config["externaltriggerid"], argument, variables if config.get("passvariables") else {})
         elif kind == "input.scriptfilter":
-            # A trigger connected to a Script Filter opens Alfred on it, the argument typed in.
-            self.events.append(ScriptFilterShown(arg, self.run_script_filter(arg)))
+            # A trigger connected to a Script Filter opens Alfred on it, the argument typed in
+            # and the variables the trigger was passed in the script's environment.
+            self.events.append(ScriptFilterShown(arg, self.run_script_filter(arg, uid, variables)))
         else:
             raise AssertionError(f"object type {kind} is not modelled by alfred_runtime")
 

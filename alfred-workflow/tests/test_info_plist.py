@@ -29,9 +29,35 @@ def workflow():
     return Workflow(WORKFLOW)
 
 
-def follow(workflow, uid, modifiers=0):
-    (edge,) = workflow.edges(uid, modifiers)
+def follow(workflow, uid, modifiers=0, output=None):
+    """Where the one connection from `uid` (from its conditional output `output`) goes."""
+    (edge,) = [e for e in workflow.edges(uid, modifiers) if e.get("sourceoutputuid") == output]
     return edge["destinationuid"]
+
+
+def route(workflow):
+    """The conditional ↩ on an `aws mfa` row goes through: {condition's match string: its uid}."""
+    conditional = follow(workflow, workflow.script_filter()["uid"])
+    assert workflow.kind(conditional) == "utility.conditional"
+    config = workflow.objects[conditional]["config"]
+    assert config["hideelse"] is False, "a row without awsmfa_next logs in"
+    for condition in config["conditions"]:
+        assert (condition["inputstring"], condition["matchmode"]) == ("{var:awsmfa_next}", 0)
+    return conditional, {c["matchstring"]: c["uid"] for c in config["conditions"]}
+
+
+def opens(workflow, uid, trigger_id):
+    """`uid` calls this workflow's external trigger `trigger_id`, passing the variables on;
+    returns the Script Filter the trigger opens."""
+    config = workflow.objects[uid]["config"]
+    assert workflow.kind(uid) == "output.callexternaltrigger"
+    assert (config["workflowbundleid"], config["externaltriggerid"]) == ("self", trigger_id)
+    assert config["passvariables"] is True, "the profile and the choices so far travel in variables"
+    assert config["passinputasargument"] is False, "an argument would be taken as a filter for the rows"
+    (trigger,) = [t for t in workflow.of_kind("trigger.external") if t["config"]["triggerid"] == trigger_id]
+    script_filter = follow(workflow, trigger["uid"])
+    assert workflow.kind(script_filter) == "input.scriptfilter"
+    return script_filter
 
 
 def test_is_an_xml_plist():
@@ -78,22 +104,27 @@ def test_keyword_is_aws_mfa_with_an_optional_query(workflow):
 
 def test_scripts_are_bash_with_the_query_as_argv(workflow):
     scripts = workflow.of_kind("input.scriptfilter") + workflow.of_kind("action.script")
-    assert len(scripts) == 3
+    assert len(scripts) == 7
     for obj in scripts:
         config = obj["config"]
         assert config["type"] == 0, "/bin/bash"
         assert config["scriptargtype"] == 1, "input as argv"
         assert config["scriptfile"] == ""
         assert "{query}" not in config["script"]
-        assert re.fullmatch(r'/bin/bash \./awsmfa-alfred\.sh (list|login|logout) "\$1"', config["script"])
+        # The setup steps take the profile from the variable the list's row set, as one word.
+        assert re.fullmatch(
+            r'/bin/bash \./awsmfa-alfred\.sh ((list|login|logout) "\$1"'
+            r'|(setup-devices|setup-items|setup) "\$awsmfa_setup_profile"|doctor)',
+            config["script"],
+        ), config["script"]
     entry = WORKFLOW / "awsmfa-alfred.sh"
     assert entry.is_file() and os.access(entry, os.X_OK)
 
 
 def test_return_notifies_then_logs_in_then_notifies(workflow):
-    sf = workflow.script_filter()
     assert workflow.script_filter()["config"]["script"] == '/bin/bash ./awsmfa-alfred.sh list "$1"'
-    progress = follow(workflow, sf["uid"])
+    conditional, _ = route(workflow)
+    progress = follow(workflow, conditional)
     assert workflow.kind(progress) == "output.notification"
     assert "{query}" in workflow.objects[progress]["config"]["title"]
     login = follow(workflow, progress)
@@ -137,6 +168,53 @@ def test_retryable_failure_reopens_the_list_on_the_profile(workflow):
     assert call_config["workflowbundleid"] == "self" and call_config["passinputasargument"] is True
     (trigger,) = [t for t in workflow.of_kind("trigger.external") if t["config"]["triggerid"] == call_config["externaltriggerid"]]
     assert follow(workflow, trigger["uid"]) == workflow.script_filter()["uid"]
+
+
+def test_a_row_that_needs_setup_leads_through_device_item_setup_and_back_to_the_list(workflow):
+    conditional, outputs = route(workflow)
+    devices = opens(workflow, follow(workflow, conditional, output=outputs["setup"]), "setup-device")
+    assert workflow.objects[devices]["config"]["script"] == '/bin/bash ./awsmfa-alfred.sh setup-devices "$awsmfa_setup_profile"'
+    items = opens(workflow, follow(workflow, devices), "setup-item")
+    assert workflow.objects[items]["config"]["script"] == '/bin/bash ./awsmfa-alfred.sh setup-items "$awsmfa_setup_profile"'
+    progress = follow(workflow, items)
+    assert workflow.kind(progress) == "output.notification"
+    assert "{var:awsmfa_setup_profile}" in workflow.objects[progress]["config"]["title"]
+    setup = follow(workflow, progress)
+    assert workflow.objects[setup]["config"]["script"] == '/bin/bash ./awsmfa-alfred.sh setup "$awsmfa_setup_profile"'
+    result = follow(workflow, setup)
+    assert (workflow.objects[result]["config"]["title"], workflow.objects[result]["config"]["text"]) == (
+        "{var:awsmfa_title}",
+        "{query}",
+    )
+    # Back to `aws mfa PROFILE`, where ↩ logs in (or, after a failure, starts the setup again).
+    argument = follow(workflow, result)
+    assert workflow.objects[argument]["config"]["argument"] == "{var:awsmfa_profile}"
+    call = workflow.objects[follow(workflow, argument)]["config"]
+    (trigger,) = [t for t in workflow.of_kind("trigger.external") if t["config"]["triggerid"] == call["externaltriggerid"]]
+    assert follow(workflow, trigger["uid"]) == workflow.script_filter()["uid"]
+
+
+def test_the_doctor_row_opens_the_checks(workflow):
+    conditional, outputs = route(workflow)
+    assert set(outputs) == {"setup", "doctor"}
+    doctor = opens(workflow, follow(workflow, conditional, output=outputs["doctor"]), "doctor")
+    config = workflow.objects[doctor]["config"]
+    assert config["script"] == "/bin/bash ./awsmfa-alfred.sh doctor"
+    assert config["keyword"] == "awsmfa doctor", "typed as the command it runs, too"
+    assert workflow.edges(doctor) == [], "the checks are to read: ↩ on one does nothing"
+
+
+def test_setup_steps_run_once_and_never_take_the_lists_keyword(workflow):
+    steps = [obj for obj in workflow.of_kind("input.scriptfilter") if obj["uid"] != workflow.script_filter()["uid"]]
+    assert {obj["config"]["keyword"] for obj in steps} == {"awsmfa device", "awsmfa 1password", "awsmfa doctor"}
+    for obj in steps:
+        config = obj["config"]
+        # Asking IAM, 1Password or every check once, then Alfred filters what is typed.
+        assert config["alfredfiltersresults"] is True, config["keyword"]
+        assert config["argumenttype"] == 1 and config["withspace"] is True
+        # "aws mfa …" is the list's keyword with a query: a step must not start with it.
+        assert not config["keyword"].startswith("aws mfa"), config["keyword"]
+        assert config["runningsubtext"].strip() and config["title"].strip() and config["subtext"].strip()
 
 
 def test_user_configuration(workflow):

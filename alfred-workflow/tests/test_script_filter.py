@@ -6,7 +6,7 @@ import shutil
 
 from testbed import WORKFLOW
 
-ICONS = {"icons/valid.png", "icons/expiring.png", "icons/expired.png", "icons/no_session.png", "icons/error.png"}
+ICONS = {"icons/valid.png", "icons/expiring.png", "icons/expired.png", "icons/no_session.png", "icons/error.png", "icon.png"}
 
 
 def check(result, schema):
@@ -36,8 +36,14 @@ def test_lists_every_profile_with_its_status(alfred, script_filter_schema):
     assert work["mods"]["ctrl"]["arg"].startswith("work")
 
     staging = result.item("staging")
-    assert staging["valid"] is False
-    assert "awsmfa setup staging" in staging["subtitle"]
+    assert staging["valid"] is True, "↩ continues its setup in Alfred"
+    assert "needs setup" in staging["subtitle"]
+    assert staging["variables"] == {
+        "awsmfa_next": "setup",
+        "awsmfa_setup_profile": "staging",
+        "awsmfa_setup_move_keys": "0",
+    }
+    assert staging["text"]["copy"].startswith("awsmfa setup staging"), "⌘C still gives the terminal command"
 
 
 def test_query_after_the_keyword_ranks_matching_profiles_first(alfred, script_filter_schema):

@@ -45,12 +45,14 @@ def test_return_logs_in_with_the_typed_code_and_not_1password(alfred, home, run_
 
 
 def test_a_profile_without_a_code_source_logs_in_with_a_typed_code(alfred, home, run_script_schema, script_filter_schema):
-    assert alfred.type("aws mfa staging").item("staging")["valid"] is False, "needs setup without a code"
+    without_code = alfred.type("aws mfa staging").item("staging")
+    assert without_code["variables"]["awsmfa_next"] == "setup", "needs setup without a code"
     result = alfred.type(f"aws mfa staging {CODE}")
     check(result, script_filter_schema)
     staging = result.item("staging")
     assert staging["valid"] is True
     assert staging["subtitle"] == f"no session yet · {TYPED}"
+    assert "awsmfa_next" not in staging["variables"], "↩ logs in, it does not set up"
 
     run = the_run(alfred.press(staging), run_script_schema)
     assert run.variables["awsmfa_ok"] == "1", run.stdout

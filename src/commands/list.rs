@@ -7,7 +7,7 @@
 use super::{Context, Run};
 use crate::cli::List;
 use crate::error::Result;
-use crate::launcher::{Action, Report};
+use crate::launcher::{Action, DoctorRow, Report};
 use crate::profiles::AwsFiles;
 
 impl Run for List {
@@ -29,6 +29,7 @@ impl Run for List {
             now,
             warnings,
             typed_code: self.with_typed_code,
+            doctor: DoctorRow::for_query(query),
         })
     }
 }

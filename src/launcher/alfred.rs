@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Action, Format, Report};
+use super::{Action, DoctorRow, Format, Report};
 use crate::clock::Now;
 use crate::display::{describe, valid_until};
 use crate::error::Error;
@@ -33,14 +33,20 @@ pub struct ProfileItems<'a> {
     now: &'a Now,
     warnings: &'a [String],
     typed_code: bool,
+    doctor: DoctorRow,
 }
 
 impl Serialize for ProfileItems<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
-        let mut seq =
-            serializer.serialize_seq(Some(self.profiles.len().max(1) + self.warnings.len()))?;
-        if self.profiles.is_empty() {
+        let doctor = usize::from(self.doctor != DoctorRow::Hidden);
+        let mut seq = serializer.serialize_seq(Some(
+            self.profiles.len().max(1) + self.warnings.len() + doctor,
+        ))?;
+        if self.doctor == DoctorRow::First {
+            seq.serialize_element(&doctor_item())?;
+        }
+        if self.profiles.is_empty() && self.doctor == DoctorRow::Hidden {
             seq.serialize_element(&Item {
                 title: "No MFA profiles found".into(),
                 subtitle: "Add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME".into(),
@@ -51,6 +57,9 @@ impl Serialize for ProfileItems<'_> {
         }
         for profile in self.profiles {
             seq.serialize_element(&profile_item(profile, self.now, self.typed_code))?;
+        }
+        if self.doctor == DoctorRow::Last {
+            seq.serialize_element(&doctor_item())?;
         }
         // Last, so that ↩ on the best match still logs in.
         for warning in self.warnings {
@@ -118,16 +127,26 @@ pub struct Text<'a> {
     pub largetype: Cow<'a, str>,
 }
 
-/// The workflow variables a profile row sets.
-#[derive(Serialize, Debug)]
+/// The workflow variables a row sets.
+#[derive(Serialize, Debug, Default)]
 pub struct Variables<'a> {
     /// The profile's name, for the actions after the Script Filter.
-    pub profile: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<&'a str>,
     /// With a typed code (`list --with-typed-code`): `""`, the slot the workflow's entry
     /// script fills with the code, which awsmfa list never sees. ↩ hands it to the login
     /// script as the environment variable `awsmfa_code`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub awsmfa_code: Option<&'static str>,
+    /// Where ↩ goes instead of logging in: `setup` (the workflow's setup steps) or `doctor`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awsmfa_next: Option<&'static str>,
+    /// The profile the setup steps set up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awsmfa_setup_profile: Option<&'a str>,
+    /// `1` when setting up moves the profile's own long-term keys to `[P-mfa]` (`--move-keys`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awsmfa_setup_move_keys: Option<&'static str>,
 }
 
 /// The modifier keys of a profile row.
@@ -181,16 +200,27 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Now, typed_code: bool) -> Item<'a>
     let name = p.name.as_str();
     let session = p.session_name();
     if let Some(hint) = p.setup_hint().filter(|_| !typed_code) {
+        // ↩ continues the setup in Alfred: the MFA device, then the 1Password item.
         return Item {
             uid: Some(name),
             title: name.into(),
-            subtitle: format!("{status_line} · needs setup: run {hint} in a terminal").into(),
+            subtitle: format!(
+                "{status_line} · needs setup: ↩ to choose its MFA device and 1Password item"
+            )
+            .into(),
+            arg: Some(session),
             autocomplete: Some(name),
-            valid: false,
+            valid: true,
             icon: icon_for(p.status),
             text: Some(Text {
                 copy: hint.clone().into(),
                 largetype: hint.into(),
+            }),
+            variables: Some(Variables {
+                awsmfa_next: Some("setup"),
+                awsmfa_setup_profile: Some(session),
+                awsmfa_setup_move_keys: Some("0"),
+                ..Variables::default()
             }),
             ..Item::default()
         };
@@ -233,9 +263,27 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Now, typed_code: bool) -> Item<'a>
             largetype: large.into(),
         }),
         variables: Some(Variables {
-            profile: name,
+            profile: Some(name),
             awsmfa_code: typed_code.then_some(""),
+            ..Variables::default()
         }),
+    }
+}
+
+/// The row that hands `aws mfa doctor` on: ↩ shows every check of `awsmfa doctor`.
+fn doctor_item() -> Item<'static> {
+    Item {
+        uid: Some("awsmfa doctor"),
+        title: "Check the awsmfa setup".into(),
+        subtitle: "↩ to run awsmfa doctor: 1Password CLI, keychain, each profile, reminders".into(),
+        arg: Some("doctor"),
+        valid: true,
+        icon: Icon { path: "icon.png" },
+        variables: Some(Variables {
+            awsmfa_next: Some("doctor"),
+            ..Variables::default()
+        }),
+        ..Item::default()
     }
 }
 
@@ -245,6 +293,7 @@ pub fn list<'a>(
     now: &'a Now,
     warnings: &'a [String],
     typed_code: bool,
+    doctor: DoctorRow,
 ) -> ScriptFilter<ProfileItems<'a>> {
     let counting = |s: Status| profiles.iter().any(|p| p.status == s);
     let rerun = if counting(Status::Expiring) {
@@ -262,6 +311,7 @@ pub fn list<'a>(
             now,
             warnings,
             typed_code,
+            doctor,
         },
     }
 }
@@ -305,8 +355,9 @@ pub(super) fn render(report: &Report) -> String {
             now,
             warnings,
             typed_code,
+            doctor,
         } => to_json_sized(
-            &list(profiles, now, warnings, *typed_code),
+            &list(profiles, now, warnings, *typed_code, *doctor),
             1024 * (profiles.len() + 1),
         ),
         Report::Status {
@@ -314,7 +365,13 @@ pub(super) fn render(report: &Report) -> String {
             now,
             warnings,
             ..
-        } => to_json(&list(std::slice::from_ref(profile), now, warnings, false)),
+        } => to_json(&list(
+            std::slice::from_ref(profile),
+            now,
+            warnings,
+            false,
+            DoctorRow::Hidden,
+        )),
         Report::LoggedIn {
             profile,
             expires_at,

@@ -39,6 +39,8 @@ pub enum Report {
         /// The launcher holds a one-time code the person typed (`--with-typed-code`):
         /// Alfred's rows log in with it.
         typed_code: bool,
+        /// Where Alfred shows the row that hands `aws mfa doctor` on to `awsmfa doctor`.
+        doctor: DoctorRow,
     },
     /// `status`: one profile.
     Status {
@@ -116,6 +118,32 @@ impl Report {
     }
 }
 
+/// Where `list --format alfred` shows the row whose ↩ runs `awsmfa doctor`: typing
+/// `aws mfa doctor` in Alfred hands the query on to it, so the workflow needs no second keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DoctorRow {
+    /// The query is not (the start of) `doctor`.
+    Hidden,
+    /// The query is `doctor`: the row comes first, so ↩ runs it.
+    First,
+    /// The query is the start of `doctor` (`doc`, `doct`): the row comes after the profiles.
+    Last,
+}
+
+impl DoctorRow {
+    /// The row's place for what the person typed after the keyword.
+    pub fn for_query(query: &str) -> Self {
+        let query = query.trim().to_ascii_lowercase();
+        if query == "doctor" {
+            DoctorRow::First
+        } else if query.len() >= 3 && "doctor".starts_with(&query) {
+            DoctorRow::Last
+        } else {
+            DoctorRow::Hidden
+        }
+    }
+}
+
 /// Which command failed, for formats that answer differently per command (Alfred).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -184,6 +212,16 @@ pub fn shown(format: Format, error: &Error) -> String {
 mod tests {
     use super::*;
     use crate::error::ErrorKind;
+
+    #[test]
+    fn only_doctor_and_its_start_hand_the_query_on_to_doctor() {
+        assert_eq!(DoctorRow::for_query(" Doctor "), DoctorRow::First);
+        assert_eq!(DoctorRow::for_query("doc"), DoctorRow::Last);
+        assert_eq!(DoctorRow::for_query("docto"), DoctorRow::Last);
+        for query in ["", "do", "docs", "doctors", "work"] {
+            assert_eq!(DoctorRow::for_query(query), DoctorRow::Hidden, "{query}");
+        }
+    }
 
     #[test]
     fn each_front_end_words_the_retry_and_only_for_retryable_errors() {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use awsmfa::clock::Now;
 use awsmfa::error::{Error, ErrorKind};
 use awsmfa::ini::Document;
-use awsmfa::launcher::{self, Action, Format, Report};
+use awsmfa::launcher::{self, Action, DoctorRow, Format, Report};
 use awsmfa::profiles::{AwsFiles, Profile};
 
 const CONFIG: &str = "\
@@ -113,6 +113,7 @@ fn alfred_list() {
             now: now.clone(),
             warnings: Vec::new(),
             typed_code: false,
+            doctor: DoctorRow::Hidden,
         },
     );
     check("alfred-list.golden", &out);
@@ -129,6 +130,7 @@ fn alfred_list_with_a_query_and_without_profiles() {
             now: now.clone(),
             warnings: Vec::new(),
             typed_code: false,
+            doctor: DoctorRow::Hidden,
         },
     );
     check("alfred-list-stg.golden", &out);
@@ -139,9 +141,27 @@ fn alfred_list_with_a_query_and_without_profiles() {
             now: now.clone(),
             warnings: Vec::new(),
             typed_code: false,
+            doctor: DoctorRow::Hidden,
         },
     );
     check("alfred-list-empty.golden", &out);
+}
+
+/// `aws mfa doctor`: the row that hands the query on to `awsmfa doctor` comes first, ahead of
+/// any profile whose name happens to match.
+#[test]
+fn alfred_list_hands_doctor_on() {
+    let out = launcher::render(
+        Format::Alfred,
+        &Report::List {
+            profiles: awsmfa::fuzzy::rank(profiles(), "doctor", |p| &p.name),
+            now: clock(),
+            warnings: Vec::new(),
+            typed_code: false,
+            doctor: DoctorRow::for_query("doctor"),
+        },
+    );
+    check("alfred-list-doctor.golden", &out);
 }
 
 /// `list --with-typed-code`: every row's ↩ logs in with the code the workflow keeps, and
@@ -156,6 +176,7 @@ fn alfred_list_with_a_typed_code() {
             now: clock(),
             warnings: Vec::new(),
             typed_code: true,
+            doctor: DoctorRow::Hidden,
         },
     );
     check("alfred-list-typed-code.golden", &out);
@@ -197,6 +218,7 @@ fn json_list_status_and_login() {
                 now: now.clone(),
                 warnings: Vec::new(),
                 typed_code: false,
+                doctor: DoctorRow::Hidden,
             },
         ),
     );
@@ -236,6 +258,7 @@ fn text_list() {
             now: now.clone(),
             warnings: Vec::new(),
             typed_code: false,
+            doctor: DoctorRow::Hidden,
         },
     );
     assert_eq!(
