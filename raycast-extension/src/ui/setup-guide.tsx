@@ -29,7 +29,7 @@ ${where}
    which installs \`~/.cargo/bin/awsmfa\`.
 2. **Installed somewhere else?** Set **awsmfa Binary** in the extension preferences to its full path.
 3. **Check it runs:** \`awsmfa list\` in a terminal lists your MFA profiles. If macOS refuses to open a downloaded binary, run \`xattr -d com.apple.quarantine /usr/local/bin/awsmfa\`.
-4. **Set up each profile** once, in a terminal: \`awsmfa setup PROFILE --op-item "1Password item"\`.
+4. **Set up each profile** once with **Set Up AWS MFA Profile**, or in a terminal: \`awsmfa setup PROFILE --op-item "1Password item"\`.
 `;
 }
 
