@@ -54,6 +54,11 @@ def opens(workflow, uid, trigger_id):
     assert (config["workflowbundleid"], config["externaltriggerid"]) == ("self", trigger_id)
     assert config["passvariables"] is True, "the profile and the choices so far travel in variables"
     assert config["passinputasargument"] is False, "an argument would be taken as a filter for the rows"
+    return trigger_opens(workflow, trigger_id)
+
+
+def trigger_opens(workflow, trigger_id):
+    """The Script Filter this workflow's external trigger `trigger_id` opens."""
     (trigger,) = [t for t in workflow.of_kind("trigger.external") if t["config"]["triggerid"] == trigger_id]
     script_filter = follow(workflow, trigger["uid"])
     assert workflow.kind(script_filter) == "input.scriptfilter"
@@ -190,8 +195,7 @@ def test_a_row_that_needs_setup_leads_through_device_item_setup_and_back_to_the_
     argument = follow(workflow, result)
     assert workflow.objects[argument]["config"]["argument"] == "{var:awsmfa_profile}"
     call = workflow.objects[follow(workflow, argument)]["config"]
-    (trigger,) = [t for t in workflow.of_kind("trigger.external") if t["config"]["triggerid"] == call["externaltriggerid"]]
-    assert follow(workflow, trigger["uid"]) == workflow.script_filter()["uid"]
+    assert trigger_opens(workflow, call["externaltriggerid"]) == workflow.script_filter()["uid"]
 
 
 def test_the_doctor_row_opens_the_checks(workflow):

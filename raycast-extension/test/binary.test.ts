@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { DEFAULT_BINARY_LOCATIONS, expandHome, resolveBinary } from "../src/lib/binary";
 import { BinaryNotFoundError } from "../src/lib/errors";
+import { thrownBy } from "./support/fixtures";
 
 let root: string;
 
@@ -25,13 +26,7 @@ function fakeBinary(relative: string, executable = true): string {
 }
 
 function notFound(run: () => unknown): BinaryNotFoundError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BinaryNotFoundError);
-    return error as BinaryNotFoundError;
-  }
-  throw new Error("expected BinaryNotFoundError");
+  return thrownBy(BinaryNotFoundError, run);
 }
 
 describe("resolveBinary with the preference set", () => {

@@ -10,22 +10,12 @@ import {
   soonestExpiring,
   statusAt,
 } from "../src/lib/format";
+import { aProfile } from "./support/fixtures";
 
 const NOW = Date.parse("2026-11-25T10:42:00Z");
 
 function profile(name: string, expiresAt: string | null, status: Profile["status"] = "valid"): Profile {
-  return {
-    name,
-    via: null,
-    status,
-    expiresAt,
-    secondsLeft: null,
-    sourceProfile: `${name}-mfa`,
-    region: null,
-    roleArn: null,
-    needsSetup: false,
-    setupHint: null,
-  };
+  return aProfile(name, { status, expiresAt });
 }
 
 /** The profile expiring `seconds` after NOW. */

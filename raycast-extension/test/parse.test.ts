@@ -7,6 +7,7 @@ import {
   parseStatusOutput,
 } from "../src/lib/awsmfa";
 import { AwsmfaError, UNEXPECTED_OUTPUT } from "../src/lib/errors";
+import { thrownBy } from "./support/fixtures";
 
 const WORK = {
   name: "work",
@@ -34,13 +35,7 @@ const OLD = {
 };
 
 function thrown(run: () => unknown): AwsmfaError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AwsmfaError);
-    return error as AwsmfaError;
-  }
-  throw new Error("expected an error");
+  return thrownBy(AwsmfaError, run);
 }
 
 describe("parseListOutput", () => {

@@ -2,7 +2,6 @@
 // the profiles it offers, its defaults, its checks and the command it runs.
 
 import { describe, expect, it } from "vitest";
-import { Profile } from "../src/lib/awsmfa";
 import { AwsmfaError, UNEXPECTED_OUTPUT } from "../src/lib/errors";
 import {
   deviceDescription,
@@ -20,6 +19,7 @@ import {
   setupProblems,
   unlistedCandidates,
 } from "../src/lib/setup";
+import { aProfile, thrownBy } from "./support/fixtures";
 
 // `awsmfa setup --format json` for a default profile with keys in it, a work profile whose
 // keys are in [work-mfa], and a profile with only mfa_serial in the config.
@@ -69,30 +69,10 @@ const ITEMS = {
   hint: null,
 };
 
-function profile(name: string, fields: Partial<Profile> = {}): Profile {
-  return {
-    name,
-    via: null,
-    status: "no_session",
-    expiresAt: null,
-    secondsLeft: null,
-    sourceProfile: `${name}-mfa`,
-    region: null,
-    roleArn: null,
-    needsSetup: false,
-    setupHint: null,
-    ...fields,
-  };
-}
+const profile = aProfile;
 
 function thrown(run: () => unknown): AwsmfaError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AwsmfaError);
-    return error as AwsmfaError;
-  }
-  throw new Error("expected an error");
+  return thrownBy(AwsmfaError, run);
 }
 
 describe("parsing awsmfa's setup listings", () => {
@@ -205,37 +185,17 @@ describe("submitting the form", () => {
     duration: "",
   };
 
+  // The device and item as every setup below passes them.
+  const chosen = ["--serial", "arn:aws:iam::123456789012:mfa/alice", "--op-item", "abcdefghijklmnopqrstuvwxyz"];
+
   it("runs setup with the chosen device and item, the profile after --", () => {
     expect(setupProblems(values, work)).toEqual({});
-    expect(setupArguments(values, work)).toEqual([
-      "setup",
-      "--format",
-      "json",
-      "--serial",
-      "arn:aws:iam::123456789012:mfa/alice",
-      "--op-item",
-      "abcdefghijklmnopqrstuvwxyz",
-      "--",
-      "work",
-    ]);
+    expect(setupArguments(values, work)).toEqual(["setup", "--format", "json", ...chosen, "--", "work"]);
   });
 
   it("moves the keys only where they must move, and passes a session length when given", () => {
     const args = setupArguments({ ...values, profile: "default", duration: " 8h " }, keysInDefault);
-    expect(args).toEqual([
-      "setup",
-      "--format",
-      "json",
-      "--serial",
-      "arn:aws:iam::123456789012:mfa/alice",
-      "--op-item",
-      "abcdefghijklmnopqrstuvwxyz",
-      "--move-keys",
-      "--duration",
-      "8h",
-      "--",
-      "default",
-    ]);
+    expect(args).toEqual(["setup", "--format", "json", ...chosen, "--move-keys", "--duration", "8h", "--", "default"]);
     expect(setupArguments(values, work)).not.toContain("--move-keys");
   });
 
