@@ -88,7 +88,7 @@ pub struct Hints<'a> {
 }
 
 /// How likely `item` is the AWS MFA item: its title or an address naming the account ID
-/// counts most, then the profile's name, then AWS itself.
+/// counts most, then the profile's name, then `aws`.
 pub fn score(item: &Listed, hints: &Hints<'_>) -> u32 {
     let text = std::iter::once(item.title.as_str())
         .chain(item.urls.iter().map(|u| u.href.as_str()))
@@ -102,7 +102,8 @@ pub fn score(item: &Listed, hints: &Hints<'_>) -> u32 {
     if !hints.profile.is_empty() && text.contains(&hints.profile.to_lowercase()) {
         score += 4;
     }
-    if ["aws", "amazon"].iter().any(|word| text.contains(word)) {
+    // AWS sign-in addresses say `aws` (signin.aws.amazon.com); "amazon" alone is a shop.
+    if text.contains("aws") {
         score += 2;
     }
     score
@@ -293,29 +294,23 @@ mod tests {
 
     #[test]
     fn ranks_the_account_id_then_the_profile_then_aws() {
-        let hints = Hints {
-            profile: "work",
-            account_id: Some("123456789012"),
+        let ranked = |profile, account_id| -> Vec<String> {
+            let hints = Hints {
+                profile,
+                account_id,
+            };
+            rank(parse_list(LIST).unwrap(), &hints)
+                .into_iter()
+                .map(|i| i.title)
+                .collect()
         };
-        let titles: Vec<String> = rank(parse_list(LIST).unwrap(), &hints)
-            .into_iter()
-            .map(|i| i.title)
-            .collect();
         assert_eq!(
-            titles,
+            ranked("work", Some("123456789012")),
             ["Console", "AWS (work)", "Amazon shopping", "Netflix"]
         );
-        let hints = Hints {
-            profile: "prod",
-            account_id: None,
-        };
-        let titles: Vec<String> = rank(parse_list(LIST).unwrap(), &hints)
-            .into_iter()
-            .map(|i| i.title)
-            .collect();
         assert_eq!(
-            titles,
-            ["Amazon shopping", "AWS (work)", "Console", "Netflix"]
+            ranked("prod", None),
+            ["AWS (work)", "Console", "Amazon shopping", "Netflix"]
         );
     }
 
