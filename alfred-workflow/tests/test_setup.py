@@ -4,12 +4,26 @@ reopens on the profile, where ↩ logs in. `aws mfa doctor` hands on to every ch
 doctor. The real awsmfa through info.plist's scripts, the fake 1Password CLI and moto's STS."""
 
 import configparser
+import json
+
+import pytest
 
 from alfred_runtime import ExternalTriggerCall, Notification, ScriptFilterShown, ScriptRun, events_of
 from test_actions import SESSION_KEYS, credentials, the_run
 from test_script_filter import check
 
 SERIAL = "arn:aws:iam::123456789012:mfa/me"
+# The 1Password account the fake op answers for: two items with a one-time password, one without.
+ITEMS = [
+    {"title": "Email", "urls": ["https://mail.example.com"], "otp": False},
+    {"title": "AWS work", "urls": ["https://signin.aws.amazon.com"], "otp": True},
+    {"title": "AWS staging", "vault": "Shared", "urls": ["https://signin.aws.amazon.com"], "otp": True},
+]
+
+
+@pytest.fixture(autouse=True)
+def op_items(alfred):
+    alfred.environment["FAKE_OP_ITEM_LIST"] = json.dumps(ITEMS)
 
 
 def config(home):
@@ -35,7 +49,11 @@ def test_setup_from_the_list_to_the_first_login(alfred, home, script_filter_sche
     events = alfred.press(device)
 
     items = opened(events, "setup-item", script_filter_schema)
-    item = next(item for item in items.items() if item.get("valid", True))
+    titles = [item["title"] for item in items.items()]
+    assert titles[0] == "AWS staging", "the item that matches the profile first"
+    assert sorted(titles) == ["AWS staging", "AWS work"], "only items with a one-time password"
+    item = items.items()[0]
+    assert item["subtitle"] == "Shared · https://signin.aws.amazon.com"
     item_id = item["arg"]
     events = alfred.press(item)
 
@@ -81,8 +99,7 @@ def test_keys_in_the_profile_itself_move_to_the_source_profile(alfred, home, scr
     devices = opened(alfred.press(row), "setup-device", script_filter_schema)
     (device,) = [item for item in devices.items() if item.get("arg") == SERIAL]
     items = opened(alfred.press(device), "setup-item", script_filter_schema)
-    item = next(item for item in items.items() if item.get("valid", True))
-    events = alfred.press(item)
+    events = alfred.press(items.items()[0])
 
     run = the_run(events, run_script_schema)
     assert run.variables["awsmfa_ok"] == "1", run.stdout

@@ -2,7 +2,8 @@
 //! profiles that ride on it (best match first for a query).
 //!
 //! On Alfred's keystroke path: reads two files and the clock, nothing else (no network, no
-//! keychain, no 1Password).
+//! keychain, no 1Password). After the profiles come those `awsmfa setup` could set up that
+//! are not listed yet, from the same files.
 
 use super::{Context, Run};
 use crate::cli::List;
@@ -20,12 +21,16 @@ impl Run for List {
         let files = AwsFiles::load(&ctx.env)?;
         let profiles = files.listed_profiles(now.at);
         let warnings = files.cli_warnings(&ctx.env);
+        // The profiles with their keys still in [P]: every other candidate is a session
+        // profile that needs setup, a row of the list already.
+        let setup = files.candidates_with_keys_in_place(&ctx.env, &profiles);
         // The process ends right after printing: freeing every parsed line one by one would
         // cost `list` (on Alfred's keystroke path) more than reading the files did.
         std::mem::forget(files);
         let query = self.query.as_deref().unwrap_or("");
         Ok(Report::List {
             profiles: crate::fuzzy::rank(profiles, query, |p| &p.name),
+            setup: crate::fuzzy::rank(setup, query, |c| &c.profile),
             now,
             warnings,
             typed_code: self.with_typed_code,

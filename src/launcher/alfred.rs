@@ -11,7 +11,7 @@ use crate::clock::Now;
 use crate::display::{describe, valid_until};
 use crate::error::Error;
 use crate::expiry::Status;
-use crate::profiles::Profile;
+use crate::profiles::{Profile, SetupCandidate, SetupState};
 use crate::quote::shell_word;
 
 /// A Script Filter response.
@@ -30,6 +30,7 @@ pub struct ScriptFilter<I> {
 /// `list` (on Alfred's keystroke path) never holds hundreds of rows in memory at once.
 pub struct ProfileItems<'a> {
     profiles: &'a [Profile],
+    setup: &'a [SetupCandidate],
     now: &'a Now,
     warnings: &'a [String],
     typed_code: bool,
@@ -40,13 +41,13 @@ impl Serialize for ProfileItems<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeSeq;
         let doctor = usize::from(self.doctor != DoctorRow::Hidden);
-        let mut seq = serializer.serialize_seq(Some(
-            self.profiles.len().max(1) + self.warnings.len() + doctor,
-        ))?;
+        let rows = self.profiles.len() + self.setup.len();
+        let mut seq =
+            serializer.serialize_seq(Some(rows.max(1) + self.warnings.len() + doctor))?;
         if self.doctor == DoctorRow::First {
             seq.serialize_element(&doctor_item())?;
         }
-        if self.profiles.is_empty() && self.doctor == DoctorRow::Hidden {
+        if rows == 0 && self.doctor == DoctorRow::Hidden {
             seq.serialize_element(&Item {
                 title: "No MFA profiles found".into(),
                 subtitle: "Add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME".into(),
@@ -57,6 +58,9 @@ impl Serialize for ProfileItems<'_> {
         }
         for profile in self.profiles {
             seq.serialize_element(&profile_item(profile, self.now, self.typed_code))?;
+        }
+        for candidate in self.setup {
+            seq.serialize_element(&setup_item(candidate))?;
         }
         if self.doctor == DoctorRow::Last {
             seq.serialize_element(&doctor_item())?;
@@ -270,6 +274,36 @@ pub fn profile_item<'a>(p: &'a Profile, now: &Now, typed_code: bool) -> Item<'a>
     }
 }
 
+/// The row of a profile `awsmfa setup` could set up that is not listed yet: ↩ continues the
+/// setup in Alfred as on a profile that needs setup (the shape of `setup --format alfred`).
+fn setup_item(c: &SetupCandidate) -> Item<'_> {
+    let name = c.profile.as_str();
+    Item {
+        uid: Some(name),
+        title: format!("Set up {name}…").into(),
+        subtitle: format!("{} · ↩ to set it up", c.detail).into(),
+        arg: Some(name),
+        autocomplete: Some(name),
+        valid: true,
+        icon: icon_for(Status::NoSession),
+        text: Some(Text {
+            copy: c.command.as_str().into(),
+            largetype: c.command.as_str().into(),
+        }),
+        variables: Some(Variables {
+            awsmfa_next: Some("setup"),
+            awsmfa_setup_profile: Some(name),
+            awsmfa_setup_move_keys: Some(if c.state == SetupState::KeysInProfile {
+                "1"
+            } else {
+                "0"
+            }),
+            ..Variables::default()
+        }),
+        ..Item::default()
+    }
+}
+
 /// The row that hands `aws mfa doctor` on: ↩ shows every check of `awsmfa doctor`.
 fn doctor_item() -> Item<'static> {
     Item {
@@ -290,6 +324,7 @@ fn doctor_item() -> Item<'static> {
 /// The Script Filter for a list of profiles; `typed_code` as in [`profile_item`].
 pub fn list<'a>(
     profiles: &'a [Profile],
+    setup: &'a [SetupCandidate],
     now: &'a Now,
     warnings: &'a [String],
     typed_code: bool,
@@ -308,6 +343,7 @@ pub fn list<'a>(
         skipknowledge: true,
         items: ProfileItems {
             profiles,
+            setup,
             now,
             warnings,
             typed_code,
@@ -356,8 +392,9 @@ pub(super) fn render(report: &Report) -> String {
             warnings,
             typed_code,
             doctor,
+            setup,
         } => to_json_sized(
-            &list(profiles, now, warnings, *typed_code, *doctor),
+            &list(profiles, setup, now, warnings, *typed_code, *doctor),
             1024 * (profiles.len() + 1),
         ),
         Report::Status {
@@ -367,6 +404,7 @@ pub(super) fn render(report: &Report) -> String {
             ..
         } => to_json(&list(
             std::slice::from_ref(profile),
+            &[],
             now,
             warnings,
             false,
@@ -390,11 +428,80 @@ pub(super) fn render(report: &Report) -> String {
                 format!("{profile}: there was no session to remove")
             },
         ),
-        Report::SetUp { profile, done } => ok(
-            "awsmfa set up",
+        Report::SetUp {
             profile,
-            format!("{profile}: {}", done.join("; ")),
-        ),
+            done,
+            login,
+        } => {
+            let mut text = format!("{profile}: {}", done.join("; "));
+            if let Some((expires_at, now)) = login {
+                text.push_str(&format!("; {}", valid_until(*expires_at, now)));
+            }
+            ok("awsmfa set up", profile, text)
+        }
+        Report::SetupCandidates { candidates } => to_json(&setup_choices(
+            candidates
+                .iter()
+                .map(|c| Choice {
+                    title: format!("Set up {}…", c.profile),
+                    subtitle: c.detail.clone(),
+                    arg: c.profile.clone(),
+                    variables: BTreeMap::from([
+                        ("awsmfa_setup_profile", c.profile.clone()),
+                        (
+                            "awsmfa_setup_move_keys",
+                            if c.state == crate::profiles::SetupState::KeysInProfile {
+                                "1"
+                            } else {
+                                "0"
+                            }
+                            .to_string(),
+                        ),
+                    ]),
+                })
+                .collect(),
+            "Nothing to set up",
+            "Every profile with long-term keys in ~/.aws/credentials is set up",
+        )),
+        Report::SetupDevices { profile, devices } => to_json(&setup_choices(
+            devices
+                .iter()
+                .map(|d| Choice {
+                    title: d.serial.clone(),
+                    subtitle: d.source.describe().to_string(),
+                    arg: d.serial.clone(),
+                    variables: BTreeMap::from([
+                        ("awsmfa_setup_profile", profile.clone()),
+                        ("awsmfa_setup_serial", d.serial.clone()),
+                    ]),
+                })
+                .collect(),
+            "No MFA device found",
+            "Assign one in IAM → Security credentials, or pass --serial ARN",
+        )),
+        Report::SetupOpItems {
+            profile,
+            items,
+            hint,
+        } => to_json(&setup_choices(
+            items
+                .iter()
+                .map(|item| Choice {
+                    title: item.title.clone(),
+                    subtitle: match item.hrefs().first() {
+                        Some(url) => format!("{} · {url}", item.vault.name),
+                        None => item.vault.name.clone(),
+                    },
+                    arg: item.id.clone(),
+                    variables: BTreeMap::from([
+                        ("awsmfa_setup_profile", profile.clone()),
+                        ("awsmfa_setup_op_item", item.id.clone()),
+                    ]),
+                })
+                .collect(),
+            "No 1Password item has a one-time password",
+            hint.as_deref().unwrap_or_default(),
+        )),
         Report::Reminders { overview, .. } => ok(
             if overview.enabled {
                 "AWS expiry reminders on"
@@ -428,6 +535,49 @@ pub(super) fn render(report: &Report) -> String {
             region,
         } => super::keys::render(Format::Alfred, *shape, session, region.as_deref()),
     }
+}
+
+/// One row of a setup choice (`setup` without a profile, `--list-devices`,
+/// `--list-op-items`): ↩ passes `arg` on, with the variables the workflow's next step reads.
+#[derive(Serialize, Debug)]
+pub struct Choice {
+    /// The main text.
+    pub title: String,
+    /// The line under it.
+    pub subtitle: String,
+    /// Passed on by ↩.
+    pub arg: String,
+    /// Workflow variables set by ↩.
+    pub variables: BTreeMap<&'static str, String>,
+}
+
+/// The Script Filter of setup choices; none → one row that says why (`title`, `subtitle`),
+/// which ↩ does nothing on.
+fn setup_choices(choices: Vec<Choice>, title: &str, subtitle: &str) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = if choices.is_empty() {
+        vec![serde_json::json!({
+            "title": title,
+            "subtitle": subtitle,
+            "valid": false,
+            "icon": error_icon(),
+            "text": { "copy": subtitle, "largetype": subtitle },
+        })]
+    } else {
+        choices
+            .into_iter()
+            .map(|c| {
+                serde_json::json!({
+                    "uid": c.arg,
+                    "title": c.title,
+                    "subtitle": c.subtitle,
+                    "arg": c.arg,
+                    "valid": true,
+                    "variables": c.variables,
+                })
+            })
+            .collect()
+    };
+    serde_json::json!({ "skipknowledge": true, "items": items })
 }
 
 pub(super) fn render_error(command: Action, profile: Option<&str>, error: &Error) -> String {

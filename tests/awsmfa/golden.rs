@@ -114,6 +114,7 @@ fn alfred_list() {
             warnings: Vec::new(),
             typed_code: false,
             doctor: DoctorRow::Hidden,
+            setup: Vec::new(),
         },
     );
     check("alfred-list.golden", &out);
@@ -131,6 +132,7 @@ fn alfred_list_with_a_query_and_without_profiles() {
             warnings: Vec::new(),
             typed_code: false,
             doctor: DoctorRow::Hidden,
+            setup: Vec::new(),
         },
     );
     check("alfred-list-stg.golden", &out);
@@ -142,6 +144,7 @@ fn alfred_list_with_a_query_and_without_profiles() {
             warnings: Vec::new(),
             typed_code: false,
             doctor: DoctorRow::Hidden,
+            setup: Vec::new(),
         },
     );
     check("alfred-list-empty.golden", &out);
@@ -159,9 +162,43 @@ fn alfred_list_hands_doctor_on() {
             warnings: Vec::new(),
             typed_code: false,
             doctor: DoctorRow::for_query("doctor"),
+            setup: Vec::new(),
         },
     );
     check("alfred-list-doctor.golden", &out);
+}
+
+/// Profiles awsmfa could set up that are not listed yet (keys still in `[P]`) come after the
+/// profiles, each a row whose ↩ continues the setup and moves the keys.
+#[test]
+fn alfred_list_with_profiles_to_set_up() {
+    let files = AwsFiles::new(
+        Document::parse(CONFIG).unwrap(),
+        Document::parse(&format!(
+            "{CREDENTIALS}\n[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = secret\n"
+        ))
+        .unwrap(),
+        "/home/me/.aws/config".into(),
+        "/home/me/.aws/credentials".into(),
+    );
+    let env = awsmfa::paths::Env {
+        home: Some("/home/me".into()),
+        ..awsmfa::paths::Env::default()
+    };
+    let setup = files.candidates_with_keys_in_place(&env, &files.listed_profiles(clock().at));
+    let out = launcher::render(
+        Format::Alfred,
+        &Report::List {
+            // The profile that needs setup, then the one not listed yet.
+            profiles: profiles().into_iter().filter(|p| p.name == "sandbox").collect(),
+            now: clock(),
+            warnings: Vec::new(),
+            typed_code: false,
+            doctor: DoctorRow::Hidden,
+            setup,
+        },
+    );
+    check("alfred-list-setup.golden", &out);
 }
 
 /// `list --with-typed-code`: every row's ↩ logs in with the code the workflow keeps, and
@@ -177,6 +214,7 @@ fn alfred_list_with_a_typed_code() {
             warnings: Vec::new(),
             typed_code: true,
             doctor: DoctorRow::Hidden,
+            setup: Vec::new(),
         },
     );
     check("alfred-list-typed-code.golden", &out);
@@ -219,6 +257,7 @@ fn json_list_status_and_login() {
                 warnings: Vec::new(),
                 typed_code: false,
                 doctor: DoctorRow::Hidden,
+                setup: Vec::new(),
             },
         ),
     );
@@ -259,6 +298,7 @@ fn text_list() {
             warnings: Vec::new(),
             typed_code: false,
             doctor: DoctorRow::Hidden,
+            setup: Vec::new(),
         },
     );
     assert_eq!(
