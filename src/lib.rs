@@ -62,6 +62,7 @@ pub fn run(cli: cli::Cli, ctx: &Context<'_>) -> Outcome {
         C::Logout(command) => execute(command, format, ctx),
         C::Reminders(command) => execute(command, format, ctx),
         C::NotifyDue(command) => execute(command, format, ctx),
+        C::ReminderButton(command) => execute(command, format, ctx),
         C::CredentialProcess(command) => execute(command, format, ctx),
         C::Exec(command) => execute(command, format, ctx),
         C::Export(command) => execute(command, format, ctx),

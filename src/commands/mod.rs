@@ -10,6 +10,7 @@ pub mod list;
 pub mod login;
 pub mod logout;
 pub mod notify_due;
+pub mod reminder_button;
 pub mod reminders;
 pub mod setup;
 pub mod status;

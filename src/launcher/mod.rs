@@ -92,7 +92,7 @@ pub enum Report {
         /// The clock.
         now: Now,
     },
-    /// `notify-due --wait` ended: nothing is left to remind of.
+    /// `notify-due --wait` ended: nothing is left to remind of (and `reminder-button`).
     Waited,
     /// `credential-process` and `export`: a session's keys, for the tool that asked (the
     /// only report that carries secrets; see [`keys`]).
