@@ -86,6 +86,12 @@ pub enum Command {
         after_help = "Examples:\n  eval \"$(awsmfa export work)\"\n  awsmfa export work --format json\n\nPrints the session's keys: keep the output out of logs and shared terminals."
     )]
     Export(Export),
+    /// Check everything a login needs, one line per check with its fix; exit 0 only when
+    /// none fails.
+    #[command(
+        after_help = "Examples:\n  awsmfa doctor\n  awsmfa doctor --format json\n\nChecks: the AWS files read as the AWS CLI reads them; op found (path, version);\n1Password answers (op vault list: a real read, as `op whoami` reports \"not signed in\"\nunder the app integration while reads work); the keychain answers; each MFA profile ready\n(long-term keys, MFA serial, one-time code source: a 1Password item is read, its code\nnever shown); reminders on, scheduled and able to post; and whether Alfred and Raycast\nrun this awsmfa. 1Password gets 30 s to answer (unlock it or answer Touch ID meanwhile).\nExit status 0 when no check fails (warnings are fine), else 1 (doctor_failed)."
+    )]
+    Doctor(Doctor),
     /// Post the expiry reminders that are due now, and exit (the scheduler runs this).
     #[command(
         after_help = "Example:\n  awsmfa notify-due\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due."
@@ -237,6 +243,10 @@ pub struct NotifyDue {
     #[arg(long)]
     pub wait: bool,
 }
+
+/// `awsmfa doctor`.
+#[derive(Args, Debug, Clone)]
+pub struct Doctor {}
 
 /// `awsmfa reminder-button PROFILE`: the detached poster of a reminder with a Refresh button.
 #[derive(Args, Debug, Clone)]

@@ -3,6 +3,7 @@
 //! [`Report`] the renderer shows, or an [`Error`].
 
 pub mod credential_process;
+pub mod doctor;
 pub mod exec;
 pub mod export;
 pub mod fresh;
