@@ -81,7 +81,7 @@ pub fn can_post(env: &Env, enabled: bool, now: &Now) -> Check {
                     "notifications",
                     TITLE,
                     format!(
-                        "{server} answers, but the reminder for {} at {} could not be posted: {}",
+                        "{server}, but the reminder for {} at {} could not be posted: {}",
                         failure.profile,
                         local_clock(failure.at, now),
                         failure.message
@@ -91,7 +91,7 @@ pub fn can_post(env: &Env, enabled: bool, now: &Now) -> Check {
                     Status::Warn,
                     "allow notifications from awsmfa (Terminal on macOS) and turn off Do Not Disturb; the next reminder tries again",
                 ),
-                None => Check::ok("notifications", TITLE, format!("{server} answers")),
+                None => Check::ok("notifications", TITLE, server),
             }
         }
         Err(err) => {

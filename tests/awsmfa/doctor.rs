@@ -25,13 +25,19 @@ fn keys(profiles: &[&str]) -> String {
         .collect()
 }
 
-/// `doctor` with reminders on, posting on `bus`, and no keychain (`AWSMFA_KEYCHAIN=off`).
-fn doctor(home: &Home, bus: &Bus) -> Command {
+/// awsmfa with reminders on, posting on `bus`, and no keychain (`AWSMFA_KEYCHAIN=off`).
+fn on_bus(home: &Home, bus: &Bus) -> Command {
     let mut cmd = home.cmd();
-    cmd.arg("doctor")
-        .env_remove("AWSMFA_REMINDERS")
+    cmd.env_remove("AWSMFA_REMINDERS")
         .env("DBUS_SESSION_BUS_ADDRESS", bus.address())
         .env("AWSMFA_KEYCHAIN", "off");
+    cmd
+}
+
+/// `doctor`, [`on_bus`].
+fn doctor(home: &Home, bus: &Bus) -> Command {
+    let mut cmd = on_bus(home, bus);
+    cmd.arg("doctor");
     cmd
 }
 
@@ -407,5 +413,113 @@ fn the_keychain_answers_in_the_private_session_and_gives_the_serial() {
             .unwrap()
             .contains(&format!("serial {serial} (keychain)")),
         "{profile}"
+    );
+}
+
+#[test]
+fn warnings_and_failures_of_the_less_common_kind() {
+    // No credentials file; 1Password locked but needed by no profile (a YubiKey and an
+    // mfa_process profile); a profile with temporary keys in its source; reminders off with
+    // no notification service; the last reminder refused.
+    let bus = Bus::start();
+    let home = Home::new(
+        "[profile key]\nmfa_serial = arn:aws:iam::123456789012:mfa/key\nawsmfa_ykman_account = AWS:key\n\
+         [profile temp]\nmfa_serial = arn:aws:iam::123456789012:mfa/temp\nmfa_process = echo 123456\n\
+         [profile temp]\n",
+        "",
+    );
+    std::fs::remove_file(home.credentials_path()).unwrap();
+    let out = run(doctor(&home, &bus)
+        .env("FAKE_OP_MODE", "locked")
+        .env("AWSMFA_REMINDERS", "off")
+        .args(["--format", "json"]));
+    let report = json(&out);
+    let credentials = check(&report, "credentials_file");
+    assert_eq!(credentials["status"], "fail", "{report:#}");
+    assert_eq!(credentials["detail"], "~/.aws/credentials does not exist");
+    assert_eq!(check(&report, "profiles")["status"], "fail");
+    assert_eq!(
+        check(&report, "notifications")["status"],
+        "warn",
+        "reminders are off"
+    );
+
+    home.write_file(
+        ".aws/credentials",
+        "[key-mfa]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\n\
+         [temp-mfa]\naws_access_key_id = ASIAIOSFODNN7EXAMPLE\naws_secret_access_key = s\naws_session_token = t\n",
+    );
+    let out = run(doctor(&home, &bus)
+        .env("FAKE_OP_MODE", "locked")
+        .env("AWSMFA_REMINDERS", "off")
+        .args(["--format", "json"]));
+    let report = json(&out);
+    assert_eq!(check(&report, "op_found")["status"], "ok");
+    assert_eq!(
+        check(&report, "op_answers")["status"],
+        "warn",
+        "no profile needs 1Password"
+    );
+    let checks = report["checks"].as_array().unwrap();
+    let key = checks.iter().find(|c| c["profile"] == "key").unwrap();
+    assert_eq!(key["status"], "ok", "{key}");
+    assert!(
+        key["detail"].as_str().unwrap().ends_with(&format!(
+            "code from YubiKey account \"AWS:key\" ({}/ykman)",
+            home.bin_dir().display()
+        )),
+        "{key}"
+    );
+    let temp = checks.iter().find(|c| c["profile"] == "temp").unwrap();
+    assert_eq!(temp["status"], "fail");
+    assert_eq!(
+        temp["detail"],
+        "[temp-mfa] holds temporary keys (ASIA…), but AWS only issues MFA sessions for long-term keys"
+    );
+    // The config file has [profile temp] twice, which the AWS CLI refuses.
+    assert_eq!(check(&report, "config_file")["status"], "fail");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn the_last_reminder_that_could_not_be_posted_is_a_warning() {
+    let bus = Bus::start();
+    let at = awsmfa::expiry::format(
+        jiff::Timestamp::from_second(jiff::Timestamp::now().as_second() + 300).unwrap(),
+    );
+    let home = Home::new(
+        WORK,
+        &format!(
+            "{}[work]\naws_access_key_id = ASIAEXAMPLE\naws_secret_access_key = s\naws_session_token = t\nx_security_token_expires = {at}\n",
+            keys(&["work"])
+        ),
+    );
+    let refusing = Listener::with(
+        &bus,
+        crate::support::dbus::Answers {
+            refuse: Some("Do Not Disturb".into()),
+            ..Default::default()
+        },
+    );
+    let out = run(on_bus(&home, &bus).arg("notify-due"));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    drop(refusing);
+
+    let _listener = Listener::start(&bus);
+    let report = json(&run(doctor(&home, &bus).args(["--format", "json"])));
+    let notifications = check(&report, "notifications");
+    assert_eq!(notifications["status"], "warn", "{notifications}");
+    let detail = notifications["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with(
+            "awsmfa-test-listener 1.0 (awsmfa) answers, but the reminder for work at "
+        ),
+        "{detail}"
+    );
+    assert!(
+        detail.ends_with(
+            "could not be posted: the notification service refused the notification: Do Not Disturb"
+        ),
+        "{detail}"
     );
 }

@@ -124,14 +124,18 @@ pub fn prompt(env: &Env) -> Result<Box<dyn Prompt>, PostError> {
     Ok(Box::new(freedesktop::SessionBus::new(env).prompt()?))
 }
 
-/// Whether notifications can be posted, without posting one: which service answers.
+/// Whether notifications can be posted, without posting one, in words. Notification Center
+/// cannot be asked without showing something: only the last failure to post tells.
 #[cfg(target_os = "macos")]
 pub fn server(_env: &Env) -> Result<String, PostError> {
-    Ok("Notification Center".into())
+    Ok("Notification Center (not asked: that would show a notification)".into())
 }
 
-/// Whether notifications can be posted, without posting one: which service answers.
+/// Whether notifications can be posted, without posting one, in words: which service
+/// answers.
 #[cfg(not(target_os = "macos"))]
 pub fn server(env: &Env) -> Result<String, PostError> {
-    freedesktop::SessionBus::new(env).server()
+    freedesktop::SessionBus::new(env)
+        .server()
+        .map(|server| format!("{server} answers"))
 }
