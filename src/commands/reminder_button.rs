@@ -49,11 +49,18 @@ impl Run for ReminderButton {
         let mut stdout = std::io::stdout();
         let _ = stdout.write_all(report_posted(&posted).as_bytes());
         let _ = stdout.flush();
-        let (Ok(mut prompt), Ok(id)) = (prompt, posted) else {
-            return Err(Error::new(
-                ErrorKind::NotifyFailed,
-                "could not post the reminder",
-            ));
+        let (mut prompt, id) = match (prompt, posted) {
+            (Ok(prompt), Ok(id)) => (prompt, id),
+            (_, Err(err)) => {
+                return Err(Error::new(
+                    ErrorKind::NotifyFailed,
+                    format!(
+                        "could not post the reminder for {}: {}",
+                        self.profile, err.message
+                    ),
+                ));
+            }
+            (Err(err), Ok(_)) => return Err(Error::new(ErrorKind::NotifyFailed, err.message)),
         };
         let left = expires_at.as_second() - ctx.clock.now().as_second();
         let until = Instant::now() + Duration::from_secs(u64::try_from(left).unwrap_or(0));

@@ -65,7 +65,7 @@ impl<N: Notifier> Notifier for WithButton<N> {
     }
 }
 
-impl<N> WithButton<N> {
+impl<N: Notifier> WithButton<N> {
     /// Starts `awsmfa reminder-button` for `notification` and waits (at most [`POST_LIMIT`])
     /// for its line saying whether it posted.
     fn hand_over(
@@ -102,13 +102,25 @@ impl<N> WithButton<N> {
                 Ok(())
             });
         }
-        let mut child = command.spawn().map_err(|err| {
-            failed(&format!(
-                "cannot start {} {SUBCOMMAND}: {}",
-                program.display(),
-                crate::error::describe_io(&err)
-            ))
-        })?;
+        let mut child = match command.spawn() {
+            Ok(child) => child,
+            Err(err) => {
+                // A binary moved by an upgrade still gets its reminder, without the button.
+                log::debug(
+                    &self.env,
+                    &format!(
+                        "cannot start {} {SUBCOMMAND} ({}): posting the reminder without its button",
+                        program.display(),
+                        crate::error::describe_io(&err)
+                    ),
+                );
+                let plain = Notification {
+                    refresh: None,
+                    ..notification.clone()
+                };
+                return self.inner.post(&plain);
+            }
+        };
         let stdout = child.stdout.take();
         let (tell, line) = mpsc::channel();
         std::thread::spawn(move || {
@@ -184,6 +196,48 @@ pub fn read_report(line: &str) -> Result<Option<u32>, PostError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::RefCell;
+
+    /// Records what it is asked to post.
+    #[derive(Default)]
+    struct Recorder(RefCell<Vec<Notification>>);
+
+    impl Notifier for Recorder {
+        fn post(&self, n: &Notification) -> Result<Option<u32>, PostError> {
+            self.0.borrow_mut().push(n.clone());
+            Ok(Some(7))
+        }
+        fn reachable(&self) -> bool {
+            true
+        }
+        fn launchers(&self) -> bool {
+            false
+        }
+    }
+
+    #[test]
+    fn without_a_program_to_start_the_reminder_comes_without_its_button() {
+        let notification = Notification {
+            title: "AWS work expires in 10 min".into(),
+            body: "The session ends at 18:42: run awsmfa login work.".into(),
+            replaces: None,
+            refresh: Some(super::super::notify::Refresh {
+                profile: "work".into(),
+                expires_at: "2026-11-25T18:42:00Z".parse().unwrap(),
+            }),
+        };
+        for program in [None, Some(PathBuf::from("/nonexistent/awsmfa"))] {
+            let notifier = WithButton {
+                program,
+                env: Env::default(),
+                inner: Recorder::default(),
+            };
+            assert_eq!(notifier.post(&notification), Ok(Some(7)));
+            let posted = notifier.inner.0.borrow();
+            assert_eq!(posted.len(), 1);
+            assert_eq!(posted[0].title, notification.title);
+        }
+    }
 
     #[test]
     fn the_posted_line_reads_back_as_it_was_written() {
