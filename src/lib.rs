@@ -4,9 +4,9 @@
 //! `~/.aws/credentials`, leaving every other byte alone.
 //!
 //! `main.rs` parses arguments, builds the real adapters and calls [`run`]. Modules import
-//! one way: `commands` → domain (`profiles`, `otp`, `sts`, `iam`, `reminders`, `launcher`)
-//! → `store`, `ini`, `aws`, `paths`, `clock` → leaves (`error`, `quote`, `display`,
-//! `expiry`, `duration`, `fuzzy`, `log`).
+//! one way: `commands` → domain (`profiles`, `otp`, `sts`, `iam`, `reminders`, `doctor`,
+//! `launcher`) → `store`, `ini`, `aws`, `paths`, `clock` → leaves (`error`, `quote`,
+//! `display`, `expiry`, `duration`, `fuzzy`, `log`).
 #![warn(missing_docs)]
 
 pub mod aws;

@@ -221,7 +221,7 @@ mod tests {
             title: "AWS work expires in 10 min".into(),
             body: "The session ends at 18:42: run awsmfa login work.".into(),
             replaces: None,
-            refresh: Some(super::super::notify::Refresh {
+            refresh: Some(crate::reminders::notify::Refresh {
                 profile: "work".into(),
                 expires_at: "2026-11-25T18:42:00Z".parse().unwrap(),
             }),
