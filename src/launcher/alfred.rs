@@ -529,6 +529,7 @@ pub(super) fn render(report: &Report) -> String {
             },
         ),
         Report::Waited => ok("AWS expiry reminders", "", String::new()),
+        Report::Doctor { checks } => to_json(&doctor(checks)),
         Report::Keys {
             shape,
             session,
@@ -578,6 +579,40 @@ fn setup_choices(choices: Vec<Choice>, title: &str, subtitle: &str) -> serde_jso
             .collect()
     };
     serde_json::json!({ "skipknowledge": true, "items": items })
+}
+
+/// `doctor`'s Script Filter: one item per check, its icon by status, the fix (else the
+/// detail) under it; no item acts on ↩.
+pub fn doctor(checks: &[crate::doctor::Check]) -> ScriptFilter<Vec<Item<'_>>> {
+    use crate::doctor::Status;
+    let items = checks
+        .iter()
+        .map(|check| {
+            let line = check.line();
+            Item {
+                title: check.title.as_str().into(),
+                subtitle: check.fix.as_deref().unwrap_or(&check.detail).into(),
+                valid: false,
+                icon: Icon {
+                    path: match check.status {
+                        Status::Ok => "icons/valid.png",
+                        Status::Warn => "icons/expiring.png",
+                        Status::Fail => "icons/error.png",
+                    },
+                },
+                text: Some(Text {
+                    copy: line.clone().into(),
+                    largetype: line.into(),
+                }),
+                ..Item::default()
+            }
+        })
+        .collect();
+    ScriptFilter {
+        rerun: None,
+        skipknowledge: true,
+        items,
+    }
 }
 
 pub(super) fn render_error(command: Action, profile: Option<&str>, error: &Error) -> String {
