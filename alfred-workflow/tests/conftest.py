@@ -98,7 +98,8 @@ def home(tmp_path):
 def alfred(tmp_path, home, awsmfa_bin, fake_op, sts_url):
     """Alfred with the workflow installed from this folder, configured to use AWSMFA_BIN and
     the fake `op`, talking to moto."""
-    extra = {"AWS_ENDPOINT_URL_STS": sts_url}
+    # moto answers IAM too: setup's device list asks IAM for the MFA devices of the keys.
+    extra = {"AWS_ENDPOINT_URL_STS": sts_url, "AWS_ENDPOINT_URL_IAM": sts_url}
     # awsmfa reaches a keychain only in the private D-Bus session ./scripts/test starts
     # (scripts/lib/keyring-session marks it), never this machine's own.
     bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")

@@ -8,6 +8,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { listProfiles, login, logout, profileStatus } from "../src/lib/awsmfa";
+import { runDoctor } from "../src/lib/doctor";
+import { listDevices, listSetupCandidates, runSetup, setupChoices } from "../src/lib/setup";
 import { resolveBinary } from "../src/lib/binary";
 import { AwsmfaError } from "../src/lib/errors";
 
@@ -136,5 +138,67 @@ describe("the real awsmfa binary", () => {
     expect(failure).toBeInstanceOf(AwsmfaError);
     expect(failure).toMatchObject({ kind: "profile_not_found", title: "Profile not found", exitStatus: 3 });
     expect(failure.message).toContain("nope");
+  });
+});
+
+describe("setting up through the real awsmfa binary", () => {
+  const DEVICE = "arn:aws:iam::123456789012:mfa/me";
+  const ITEM = "abcdefghijklmnopqrstuvwxyz";
+
+  beforeEach(() => {
+    // Long-term keys still in [default] (not MFA-managed yet) and the device in the config,
+    // since there is no keychain here to store it in.
+    writeFileSync(
+      credentialsFile,
+      readFileSync(credentialsFile, "utf8") + "\n# my keys\n[default]\n" + LONG_TERM_KEYS.join("\n") + "\n",
+    );
+    writeFileSync(
+      join(home, ".aws", "config"),
+      `[profile work]\nregion = eu-west-1\n\n[default]\nmfa_serial = ${DEVICE}\n`,
+    );
+    // Nothing listens on port 9: IAM, asked for more devices, cannot be reached.
+    env.AWS_ENDPOINT_URL_IAM = "http://127.0.0.1:9";
+  });
+
+  it("offers the profiles to set up, finds the device and sets one up, moving its keys", async () => {
+    const options = { binary: binaryUnderTest(), env };
+    const candidates = await listSetupCandidates(options);
+    expect(candidates.map((c) => [c.profile, c.state])).toEqual([
+      ["default", "keys_in_profile"],
+      ["old", "source_keys"],
+      ["work", "source_keys"],
+    ]);
+    const choice = setupChoices(candidates, await listProfiles(options)).find((c) => c.profile === "default");
+    expect(choice?.needsMoveKeys).toBe(true);
+
+    const devices = await listDevices(options, "default");
+    expect(devices).toEqual([{ serial: DEVICE, source: "config", proposed: true }]);
+
+    const values = { profile: "default", moveKeys: true, serial: DEVICE, opItem: ITEM, duration: "8h" };
+    const result = await runSetup(options, values, choice!);
+    expect(result.profile).toBe("default");
+    expect(result.done.join("\n")).toContain("[default-mfa]");
+
+    const credentials = readFileSync(credentialsFile, "utf8");
+    expect(credentials).toContain("[default-mfa]\n" + LONG_TERM_KEYS.join("\n"));
+    expect(credentials).toContain("# my keys\n[default]\n");
+    const config = readFileSync(join(home, ".aws", "config"), "utf8");
+    expect(config).toContain(`awsmfa_op_item = ${ITEM}`);
+    expect(config).toContain("awsmfa_duration = 8h");
+    expect((await listSetupCandidates(options)).map((c) => c.profile)).toEqual(["old", "work"]);
+  });
+
+  it("reports IAM out of reach as a retryable error when it was the only place to look", async () => {
+    const failure = await listDevices({ binary: binaryUnderTest(), env }, "old").catch((e) => e);
+    expect(failure).toBeInstanceOf(AwsmfaError);
+    expect(failure).toMatchObject({ kind: "network", title: "Cannot reach AWS", retryable: true });
+  });
+
+  it("reads doctor's checks, failing ones included", async () => {
+    env.AWSMFA_OP = join(home, "no-op");
+    const report = await runDoctor({ binary: binaryUnderTest(), env });
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.check === "op_found")).toMatchObject({ status: "fail", profile: null });
+    expect(report.checks.find((c) => c.check === "op_found")?.fix).toBeTruthy();
   });
 });
