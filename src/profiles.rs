@@ -619,7 +619,11 @@ impl AwsFiles {
     /// file holding long-term keys that are no source of `sessions` (the session profiles, as
     /// [`AwsFiles::session_profiles`] or `listed_profiles` gives them) and no profile's source
     /// by name. `list` passes the profiles it already has, so it does not find them twice.
-    pub fn candidates_with_keys_in_place(&self, env: &Env, sessions: &[Profile]) -> Vec<SetupCandidate> {
+    pub fn candidates_with_keys_in_place(
+        &self,
+        env: &Env,
+        sessions: &[Profile],
+    ) -> Vec<SetupCandidate> {
         let creds = paths::display(env, &self.credentials_path);
         let sessions = || sessions.iter().filter(|p| p.via.is_none());
         let sources: NameSet<&str> = sessions().map(|p| p.source_profile.as_str()).collect();
@@ -654,7 +658,6 @@ impl AwsFiles {
         }
         out
     }
-
 }
 
 /// `[name]` of the credentials file (shown as `creds`) holds long-term keys itself, where

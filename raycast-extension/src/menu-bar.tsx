@@ -9,7 +9,7 @@ import { asAwsmfaError, BinaryNotFoundError } from "./lib/errors";
 import { exportCommand, formatClock, formatTimeLeft, menuBarTitle, soonestExpiring, statusAt } from "./lib/format";
 import { awsmfaOptions } from "./ui/preferences";
 import { STATUS_COLORS, statusIcon } from "./ui/status";
-import { openSessions } from "./ui/launch";
+import { openSessions, openSetup } from "./ui/launch";
 
 async function fetchProfiles(): Promise<Profile[]> {
   return listProfiles(awsmfaOptions());
@@ -65,8 +65,17 @@ export default function Command() {
                 title={profile.name}
                 subtitle={profile.needsSetup ? "needs setup" : formatTimeLeft(profile, now)}
                 icon={statusIcon(status)}
-                tooltip={`Refresh ${profile.name} (⌥: copy ${exportCommand(profile.name)})`}
-                onAction={() => openSessions({ refreshProfile: profile.name })}
+                tooltip={
+                  profile.needsSetup
+                    ? `Set up ${profile.via ?? profile.name} (⌥: copy ${exportCommand(profile.name)})`
+                    : `Refresh ${profile.name} (⌥: copy ${exportCommand(profile.name)})`
+                }
+                // A profile without a code source cannot refresh: choosing it sets it up.
+                onAction={() =>
+                  profile.needsSetup
+                    ? openSetup(profile.via ?? profile.name)
+                    : openSessions({ refreshProfile: profile.name })
+                }
                 alternate={
                   <MenuBarExtra.Item
                     title={`Copy ${exportCommand(profile.name)}`}

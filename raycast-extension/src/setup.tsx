@@ -5,7 +5,7 @@ import { LaunchProps } from "@raycast/api";
 import { openSessions } from "./ui/launch";
 import { SetupForm } from "./ui/setup-form";
 
-/** What another command (or a deeplink) can pass: the profile to preselect. */
+/** What another command (the menu bar, or a deeplink) can pass: the profile to preselect. */
 export interface SetupLaunchContext {
   profile?: string;
 }

@@ -42,8 +42,7 @@ impl Serialize for ProfileItems<'_> {
         use serde::ser::SerializeSeq;
         let doctor = usize::from(self.doctor != DoctorRow::Hidden);
         let rows = self.profiles.len() + self.setup.len();
-        let mut seq =
-            serializer.serialize_seq(Some(rows.max(1) + self.warnings.len() + doctor))?;
+        let mut seq = serializer.serialize_seq(Some(rows.max(1) + self.warnings.len() + doctor))?;
         if self.doctor == DoctorRow::First {
             seq.serialize_element(&doctor_item())?;
         }

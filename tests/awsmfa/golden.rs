@@ -190,7 +190,10 @@ fn alfred_list_with_profiles_to_set_up() {
         Format::Alfred,
         &Report::List {
             // The profile that needs setup, then the one not listed yet.
-            profiles: profiles().into_iter().filter(|p| p.name == "sandbox").collect(),
+            profiles: profiles()
+                .into_iter()
+                .filter(|p| p.name == "sandbox")
+                .collect(),
             now: clock(),
             warnings: Vec::new(),
             typed_code: false,

@@ -1,4 +1,5 @@
-// Opening AWS MFA Sessions from the menu bar, optionally refreshing one profile on arrival.
+// Opening AWS MFA Sessions from the menu bar, optionally refreshing one profile on arrival,
+// and Set Up AWS MFA Profile on a profile.
 
 import { launchCommand, LaunchType } from "@raycast/api";
 
@@ -10,4 +11,9 @@ export interface SessionsLaunchContext {
 
 export function openSessions(context?: SessionsLaunchContext): Promise<void> {
   return launchCommand({ name: "sessions", type: LaunchType.UserInitiated, context });
+}
+
+/** Opens Set Up AWS MFA Profile with `profile` chosen. */
+export function openSetup(profile: string): Promise<void> {
+  return launchCommand({ name: "setup", type: LaunchType.UserInitiated, context: { profile } });
 }
