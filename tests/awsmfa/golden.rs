@@ -174,7 +174,7 @@ fn alfred_list_hands_doctor_on() {
 fn alfred_list_with_profiles_to_set_up() {
     let files = AwsFiles::new(
         Document::parse(CONFIG).unwrap(),
-        Document::parse(&format!(
+        Document::parse(format!(
             "{CREDENTIALS}\n[default]\naws_access_key_id = AKIADEF\naws_secret_access_key = secret\n"
         ))
         .unwrap(),
