@@ -5,8 +5,9 @@
 
 import { Action, ActionPanel, Form, Icon, Keyboard, useNavigation } from "@raycast/api";
 import { usePromise } from "@raycast/utils";
-import { useEffect, useMemo, useState } from "react";
-import { AwsmfaOptions, listProfiles } from "../lib/awsmfa";
+import { useEffect, useState } from "react";
+import { listProfiles } from "../lib/awsmfa";
+import { BinaryNotFoundError } from "../lib/errors";
 import {
   deviceDescription,
   itemDescription,
@@ -22,17 +23,21 @@ import {
 import { showErrorToast } from "./actions";
 import { awsmfaOptions, sessionDuration } from "./preferences";
 import { AfterSetup, backAfterSetup, submitSetup } from "./setup-actions";
+import { SetupGuide } from "./setup-guide";
 
-async function fetchChoices(options: AwsmfaOptions): Promise<SetupChoice[]> {
+async function fetchChoices(): Promise<SetupChoice[]> {
+  const options = awsmfaOptions();
   const [candidates, profiles] = await Promise.all([listSetupCandidates(options), listProfiles(options)]);
   return setupChoices(candidates, profiles);
 }
+
+const fetchDevices = (profile: string) => listDevices(awsmfaOptions(), profile);
+const fetchItems = (profile: string) => listOpItems(awsmfaOptions(), profile);
 
 /** Value of the 1Password dropdown's "none" entry. */
 const NO_ITEM = "";
 
 export function SetupForm(props: { profile?: string; after: AfterSetup }) {
-  const options = useMemo(awsmfaOptions, []);
   const [profile, setProfile] = useState(props.profile ?? "");
   const [serial, setSerial] = useState("");
   const [opItem, setOpItem] = useState(NO_ITEM);
@@ -40,8 +45,10 @@ export function SetupForm(props: { profile?: string; after: AfterSetup }) {
   const [duration, setDuration] = useState(sessionDuration);
   const [problems, setProblems] = useState<SetupProblems>({});
 
-  const choices = usePromise(fetchChoices, [options], {
-    onError: (error) => showErrorToast(error, () => void choices.revalidate()),
+  const choices = usePromise(fetchChoices, [], {
+    // A missing binary gets the setup guide instead of the form.
+    onError: (error) =>
+      error instanceof BinaryNotFoundError ? undefined : showErrorToast(error, () => void choices.revalidate()),
   });
   const choice = choices.data?.find((c) => c.profile === profile);
   useEffect(() => {
@@ -50,11 +57,11 @@ export function SetupForm(props: { profile?: string; after: AfterSetup }) {
   }, [choices.data]);
 
   const ready = choice !== undefined;
-  const devices = usePromise(listDevices, [options, profile], {
+  const devices = usePromise(fetchDevices, [profile], {
     execute: ready,
     onError: (error) => showErrorToast(error, () => void devices.revalidate()),
   });
-  const items = usePromise(listOpItems, [options, profile], {
+  const items = usePromise(fetchItems, [profile], {
     execute: ready,
     onError: (error) => showErrorToast(error, () => void items.revalidate()),
   });
@@ -64,6 +71,9 @@ export function SetupForm(props: { profile?: string; after: AfterSetup }) {
   const clear = (field: keyof SetupProblems) => setProblems((current) => ({ ...current, [field]: undefined }));
   const knownDevices = devices.data ?? [];
   const opItems = items.data?.items ?? [];
+  if (choices.error instanceof BinaryNotFoundError) {
+    return <SetupGuide error={choices.error} onRetry={() => void choices.revalidate()} />;
+  }
 
   return (
     <Form
