@@ -3,6 +3,7 @@
 //! when both stdin and stderr are a terminal; otherwise there is no one to ask, and setup
 //! names the flag that answers instead.
 
+use std::cell::OnceCell;
 use std::io::{IsTerminal, Write};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -14,21 +15,26 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// A person at a terminal.
 pub struct Terminal {
-    answers: mpsc::Receiver<Option<String>>,
+    /// The lines typed, read by a thread started at the first question (a setup that asks
+    /// nothing never reads the terminal, where a background job would be stopped).
+    answers: OnceCell<mpsc::Receiver<Option<String>>>,
 }
 
 impl Terminal {
     /// The terminal, when stdin and stderr are one.
     pub fn open() -> Option<Terminal> {
-        if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-            return None;
-        }
-        // One reader for the whole run: a line typed ahead is kept for the next question. A
-        // reader still waiting when setup ends is left to the process's end.
-        let (tell, answers) = mpsc::channel();
-        std::thread::Builder::new()
-            .name("answers".into())
-            .spawn(move || {
+        (std::io::stdin().is_terminal() && std::io::stderr().is_terminal()).then(|| Terminal {
+            answers: OnceCell::new(),
+        })
+    }
+
+    /// The typed lines, one for each question; `None` once stdin has ended. One reader for
+    /// the whole run, so a line typed ahead is kept for the next question; a reader still
+    /// waiting when setup ends is left to the process's end.
+    fn answers(&self) -> &mpsc::Receiver<Option<String>> {
+        self.answers.get_or_init(|| {
+            let (tell, answers) = mpsc::channel();
+            let reader = move || {
                 let stdin = std::io::stdin();
                 loop {
                     let mut line = String::new();
@@ -41,9 +47,13 @@ impl Terminal {
                         break;
                     }
                 }
-            })
-            .ok()?;
-        Some(Terminal { answers })
+            };
+            // Without a thread the receiver's sender is gone at once: "stdin closed".
+            let _ = std::thread::Builder::new()
+                .name("answers".into())
+                .spawn(reader);
+            answers
+        })
     }
 
     /// Writes `text` to the terminal (stderr).
@@ -57,7 +67,7 @@ impl Terminal {
     /// it without a terminal, for the message when no answer comes.
     fn answer(&self, question: &str, flag: &str) -> Result<String> {
         self.say(question);
-        match self.answers.recv_timeout(ANSWER_TIMEOUT) {
+        match self.answers().recv_timeout(ANSWER_TIMEOUT) {
             Ok(Some(answer)) => Ok(answer),
             Ok(None) | Err(mpsc::RecvTimeoutError::Disconnected) => {
                 self.say("\n");
