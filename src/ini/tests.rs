@@ -271,3 +271,38 @@ fn nested_settings_are_read_from_the_sub_setting_lines_only() {
     assert_eq!(doc.nested("services s", "sts", "region"), None);
     assert_eq!(doc.nested("services t", "sts", "endpoint_url"), None);
 }
+
+#[test]
+fn trim_is_str_trim() {
+    let ends = [
+        "",
+        " ",
+        "\t",
+        " \t ",
+        "\r",
+        "\u{b}",
+        "\u{c}",
+        "\u{a0}",
+        "\u{2003}",
+        " \u{3000}\t",
+    ];
+    let middles = [
+        "",
+        "x",
+        "key",
+        "a b",
+        "é",
+        "\u{a0}x\u{a0}",
+        "[work]",
+        "=",
+        "\u{1}",
+    ];
+    for left in ends {
+        for middle in middles {
+            for right in ends {
+                let s = format!("{left}{middle}{right}");
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+            }
+        }
+    }
+}
