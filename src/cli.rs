@@ -64,7 +64,7 @@ pub enum Command {
     Logout(Logout),
     /// Turn expiry reminders on or off, or show how they are scheduled.
     #[command(
-        after_help = "Examples:\n  awsmfa reminders status\n  awsmfa reminders off\n  awsmfa reminders status --format json\n\nAfter each login awsmfa posts a notification 10 min before the session expires\n(login --remind, awsmfa_remind in [profile NAME], AWSMFA_REMIND; 0: only at expiry)\nand one when it has. AWSMFA_REMINDERS=off|on overrides `reminders on|off`."
+        after_help = "Examples:\n  awsmfa reminders status\n  awsmfa reminders off\n  awsmfa reminders status --format json\n\nAfter each login awsmfa posts a notification 10 min before the session expires\n(login --remind, awsmfa_remind in [profile NAME], AWSMFA_REMIND; 0: only at expiry),\nwith a Refresh button that logs in again, and one when it has. AWSMFA_REMINDERS=off|on overrides `reminders on|off`."
     )]
     Reminders(Reminders),
     /// Print PROFILE's session as AWS credential_process JSON, refreshing it when it is about
@@ -86,11 +86,21 @@ pub enum Command {
         after_help = "Examples:\n  eval \"$(awsmfa export work)\"\n  awsmfa export work --format json\n\nPrints the session's keys: keep the output out of logs and shared terminals."
     )]
     Export(Export),
+    /// Check everything a login needs, one line per check with its fix; exit 0 only when
+    /// none fails.
+    #[command(
+        after_help = "Examples:\n  awsmfa doctor\n  awsmfa doctor --format json\n\nChecks: the AWS files read as the AWS CLI reads them; op found (path, version);\n1Password answers (op vault list: a real read, as `op whoami` reports \"not signed in\"\nunder the app integration while reads work); the keychain answers; each MFA profile ready\n(long-term keys, MFA serial, one-time code source: a 1Password item is read, its code\nnever shown); reminders on, scheduled and able to post; and whether Alfred and Raycast\nrun this awsmfa. 1Password gets 30 s to answer (unlock it or answer Touch ID meanwhile).\nExit status 0 when no check fails (warnings are fine), else 1 (doctor_failed)."
+    )]
+    Doctor(Doctor),
     /// Post the expiry reminders that are due now, and exit (the scheduler runs this).
     #[command(
         after_help = "Example:\n  awsmfa notify-due\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due."
     )]
     NotifyDue(NotifyDue),
+    /// Posts one reminder with a Refresh button and waits for its click (started by
+    /// notify-due, detached; not for people).
+    #[command(name = "reminder-button", hide = true)]
+    ReminderButton(ReminderButton),
 }
 
 /// `awsmfa list [QUERY]`.
@@ -232,4 +242,27 @@ pub struct NotifyDue {
     /// background waiter login starts where there is no launchd or systemd).
     #[arg(long)]
     pub wait: bool,
+}
+
+/// `awsmfa doctor`.
+#[derive(Args, Debug, Clone)]
+pub struct Doctor {}
+
+/// `awsmfa reminder-button PROFILE`: the detached poster of a reminder with a Refresh button.
+#[derive(Args, Debug, Clone)]
+pub struct ReminderButton {
+    /// The session profile the button logs in to again.
+    pub profile: String,
+    /// The session's expiry (RFC 3339): the button is offered until then.
+    #[arg(long, value_name = "TIME")]
+    pub expires_at: String,
+    /// The notification's title.
+    #[arg(long)]
+    pub title: String,
+    /// The notification's body.
+    #[arg(long)]
+    pub body: String,
+    /// The notification it replaces on screen.
+    #[arg(long, value_name = "ID")]
+    pub replaces: Option<u32>,
 }

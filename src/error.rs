@@ -38,7 +38,7 @@ pub mod exit {
         (OK, "ok"),
         (
             FAILURE,
-            "unexpected failure, a file that cannot be read or written, reminders",
+            "unexpected failure, a file that cannot be read or written, reminders, doctor",
         ),
         (USAGE, "usage: an unknown or malformed option"),
         (
@@ -108,6 +108,9 @@ kinds! {
     /// There is no desktop session to show reminders in.
     RemindersUnavailable = "reminders_unavailable", FAILURE, false,
         "reminders cannot be shown here: no desktop session";
+    /// `awsmfa doctor` found a check that fails.
+    DoctorFailed = "doctor_failed", FAILURE, false,
+        "awsmfa doctor found a problem: each failed check says how to fix it";
     /// Another awsmfa has been refreshing the session for too long.
     RefreshBusy = "refresh_busy", FAILURE, true,
         "another awsmfa is still refreshing the session";

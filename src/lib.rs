@@ -4,9 +4,9 @@
 //! `~/.aws/credentials`, leaving every other byte alone.
 //!
 //! `main.rs` parses arguments, builds the real adapters and calls [`run`]. Modules import
-//! one way: `commands` → domain (`profiles`, `otp`, `sts`, `iam`, `reminders`, `launcher`)
-//! → `store`, `ini`, `aws`, `paths`, `clock` → leaves (`error`, `quote`, `display`,
-//! `expiry`, `duration`, `fuzzy`, `log`).
+//! one way: `commands` → domain (`profiles`, `otp`, `sts`, `iam`, `reminders`, `doctor`,
+//! `launcher`) → `store`, `ini`, `aws`, `paths`, `clock` → leaves (`error`, `quote`,
+//! `display`, `expiry`, `duration`, `fuzzy`, `log`).
 #![warn(missing_docs)]
 
 pub mod aws;
@@ -14,6 +14,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod display;
+pub mod doctor;
 pub mod duration;
 pub mod error;
 pub mod expiry;
@@ -62,6 +63,8 @@ pub fn run(cli: cli::Cli, ctx: &Context<'_>) -> Outcome {
         C::Logout(command) => execute(command, format, ctx),
         C::Reminders(command) => execute(command, format, ctx),
         C::NotifyDue(command) => execute(command, format, ctx),
+        C::ReminderButton(command) => execute(command, format, ctx),
+        C::Doctor(command) => execute(command, format, ctx),
         C::CredentialProcess(command) => execute(command, format, ctx),
         C::Exec(command) => execute(command, format, ctx),
         C::Export(command) => execute(command, format, ctx),
@@ -75,7 +78,10 @@ fn execute(command: impl Run, format: Format, ctx: &Context<'_>) -> Outcome {
     match command.run(ctx) {
         Ok(report) => Outcome {
             stdout: launcher::render(format, &report),
-            stderr: None,
+            // A report that is also a failure (doctor's failed checks): shown, and exits so.
+            stderr: report
+                .failure()
+                .map(|error| launcher::error_line(format, &error)),
             warnings: if format == Format::Text {
                 report
                     .warnings()
@@ -85,7 +91,9 @@ fn execute(command: impl Run, format: Format, ctx: &Context<'_>) -> Outcome {
             } else {
                 Vec::new()
             },
-            exit_code: error::exit::OK,
+            exit_code: report
+                .failure()
+                .map_or(error::exit::OK, |error| error.exit_code()),
         },
         Err(error) => Outcome {
             stdout: launcher::render_error(format, action, profile.as_deref(), &error)

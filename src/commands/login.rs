@@ -135,7 +135,7 @@ pub(super) fn login(ctx: &Context<'_>, args: Login) -> Result<sts::Session> {
     Ok(session)
 }
 
-fn long_term_keys(files: &AwsFiles, profile: &Profile) -> Result<LongTermKeys> {
+pub(super) fn long_term_keys(files: &AwsFiles, profile: &Profile) -> Result<LongTermKeys> {
     let source = &profile.source_profile;
     let get = |key: &str| files.credentials_value(source, key).map(str::to_string);
     let (Some(access_key_id), Some(secret_access_key)) =

@@ -3,6 +3,7 @@
 //! [`Report`] the renderer shows, or an [`Error`].
 
 pub mod credential_process;
+pub mod doctor;
 pub mod exec;
 pub mod export;
 pub mod fresh;
@@ -10,6 +11,7 @@ pub mod list;
 pub mod login;
 pub mod logout;
 pub mod notify_due;
+pub mod reminder_button;
 pub mod reminders;
 pub mod setup;
 pub mod status;

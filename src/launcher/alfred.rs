@@ -403,11 +403,46 @@ pub(super) fn render(report: &Report) -> String {
             },
         ),
         Report::Waited => ok("AWS expiry reminders", "", String::new()),
+        Report::Doctor { checks } => to_json(&doctor(checks)),
         Report::Keys {
             shape,
             session,
             region,
         } => super::keys::render(Format::Alfred, *shape, session, region.as_deref()),
+    }
+}
+
+/// `doctor`'s Script Filter: one item per check, its icon by status, the fix (else the
+/// detail) under it; no item acts on ↩.
+pub fn doctor(checks: &[crate::doctor::Check]) -> ScriptFilter<Vec<Item<'_>>> {
+    use crate::doctor::Status;
+    let items = checks
+        .iter()
+        .map(|check| {
+            let line = check.line();
+            Item {
+                title: check.title.as_str().into(),
+                subtitle: check.fix.as_deref().unwrap_or(&check.detail).into(),
+                valid: false,
+                icon: Icon {
+                    path: match check.status {
+                        Status::Ok => "icons/valid.png",
+                        Status::Warn => "icons/expiring.png",
+                        Status::Fail => "icons/error.png",
+                    },
+                },
+                text: Some(Text {
+                    copy: line.clone().into(),
+                    largetype: line.into(),
+                }),
+                ..Item::default()
+            }
+        })
+        .collect();
+    ScriptFilter {
+        rerun: None,
+        skipknowledge: true,
+        items,
     }
 }
 

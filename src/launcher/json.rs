@@ -131,6 +131,10 @@ fn render_value(report: &Report) -> serde_json::Value {
             "next_due_at": next.map(expiry::format),
         }),
         Report::Waited => json!({ "waited": true }),
+        Report::Doctor { checks } => json!({
+            "ok": crate::doctor::failure(checks).is_none(),
+            "checks": checks,
+        }),
     }
 }
 

@@ -92,8 +92,13 @@ pub enum Report {
         /// The clock.
         now: Now,
     },
-    /// `notify-due --wait` ended: nothing is left to remind of.
+    /// `notify-due --wait` ended: nothing is left to remind of (and `reminder-button`).
     Waited,
+    /// `doctor`: every check, in order.
+    Doctor {
+        /// The checks.
+        checks: Vec<crate::doctor::Check>,
+    },
     /// `credential-process` and `export`: a session's keys, for the tool that asked (the
     /// only report that carries secrets; see [`keys`]).
     Keys {
@@ -112,6 +117,15 @@ impl Report {
         match self {
             Report::List { warnings, .. } | Report::Status { warnings, .. } => warnings,
             _ => &[],
+        }
+    }
+
+    /// The failure a report also is: `doctor`'s failed checks (shown on stderr, and the exit
+    /// status).
+    pub fn failure(&self) -> Option<Error> {
+        match self {
+            Report::Doctor { checks } => crate::doctor::failure(checks),
+            _ => None,
         }
     }
 }

@@ -127,6 +127,7 @@ pub(super) fn render(report: &Report) -> String {
             out
         }
         Report::Waited => String::new(),
+        Report::Doctor { checks } => checks.iter().map(|c| c.line() + "\n").collect(),
         Report::Keys {
             shape,
             session,

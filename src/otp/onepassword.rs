@@ -19,6 +19,8 @@ use super::process::{self, RunError};
 use super::program::{Missing, Program, printed_code, quote, whole_seconds};
 use crate::error::ErrorKind;
 
+pub mod vaults;
+
 /// Where `op` is looked for when neither `AWSMFA_OP` nor `PATH` has it, in this order:
 /// Homebrew on Apple silicon, then Homebrew on Intel and 1Password's own installer.
 /// Alfred and Raycast start programs without the login shell's `PATH`.

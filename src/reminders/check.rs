@@ -121,6 +121,10 @@ pub fn run_once(env: &Env, clock: &Now, notifier: &dyn notify::Notifier) -> Resu
             title: reminder.title(now),
             body: reminder.body(clock, notifier.launchers()),
             replaces: reminder.replaces,
+            refresh: (reminder.kind == Kind::Early).then(|| notify::Refresh {
+                profile: reminder.profile.clone(),
+                expires_at: reminder.expires_at,
+            }),
         };
         match notifier.post(&notification) {
             Ok(id) => {

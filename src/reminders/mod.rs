@@ -8,6 +8,7 @@
 //! replaced by a new login has a new expiry, so nothing stale is posted; a machine that slept
 //! through a due time posts on its next run after waking.
 
+pub mod button;
 pub mod check;
 pub mod due;
 pub mod notify;

@@ -18,6 +18,7 @@ mod catalogue;
 mod concurrency;
 mod crash_safety;
 mod credential_process;
+mod doctor;
 mod golden;
 mod iam;
 mod ini_properties;

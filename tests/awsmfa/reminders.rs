@@ -557,3 +557,136 @@ fn help_explains_the_reminder_commands() {
         assert!(out.contains("Example"), "{args:?}:\n{out}");
     }
 }
+
+/// `work` set up with a 1Password item (the fake op's) and an MFA serial in the config file.
+const WORK_WITH_OP_ITEM: &str = "[profile work]\nregion = eu-west-1\nmfa_serial = arn:aws:iam::123456789012:mfa/work\nawsmfa_op_item = AWS work\n";
+
+/// Posts the reminder before expiry of `home`'s session through `notify-due` (with `env` for
+/// it and the waiting poster it leaves behind), and returns the notification's ID.
+fn post_reminder_with_button(home: &Home, desktop: &Desktop, env: &[(&str, &str)]) -> u64 {
+    let mut cmd = on(home, &desktop.bus);
+    cmd.arg("notify-due").envs(env.iter().copied());
+    let out = ok(&mut cmd);
+    assert!(
+        out.starts_with("posted: AWS work expires in 5 min\n"),
+        "{out}"
+    );
+    let shown = desktop.listener.notifications();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(
+        shown[0]["actions"],
+        serde_json::json!(["refresh", "Refresh"]),
+        "the reminder before expiry offers Refresh"
+    );
+    shown[0]["id"].as_u64().unwrap()
+}
+
+#[test]
+fn refresh_on_the_reminder_logs_in_and_posts_the_new_expiry_in_its_place() {
+    if !private_scheduler() {
+        return;
+    }
+    let moto = Moto::shared();
+    let desktop = Desktop::start();
+    let home = Home::new(
+        WORK_WITH_OP_ITEM,
+        &credentials(&[("work", &in_seconds(300))]),
+    );
+    let id = post_reminder_with_button(
+        &home,
+        &desktop,
+        &[
+            ("AWS_ENDPOINT_URL_STS", moto.url()),
+            ("FAKE_OP_CODE", "987654"),
+        ],
+    );
+
+    desktop.listener.invoke(id, "refresh");
+    let shown = desktop.listener.wait_for(2, Duration::from_secs(60));
+    assert_eq!(shown.len(), 2, "the result is posted: {shown:?}");
+    assert_eq!(shown[1]["summary"], "AWS work session refreshed");
+    assert_eq!(shown[1]["replaces_id"], id, "in place of the reminder");
+    assert_eq!(shown[1]["actions"], serde_json::json!([]));
+    let body = shown[1]["body"].as_str().unwrap();
+    assert!(body.starts_with("The session valid until "), "{body}");
+    // The same connection posted both, and heard the click.
+    assert_eq!(shown[1]["sender"], shown[0]["sender"]);
+
+    // The login happened: a new session from STS, 12 h long, the long-term keys kept.
+    let credentials = home.read_credentials();
+    assert!(!credentials.contains(SESSION_TOKEN), "{credentials}");
+    assert!(credentials.contains(SECRET));
+    let status = json(home.cmd().args(["status", "work", "--format", "json"]));
+    assert_eq!(status["status"], "valid");
+    assert!(
+        status["seconds_left"].as_i64().unwrap() > 11 * 3600,
+        "{status}"
+    );
+    for call in desktop.listener.calls() {
+        let text = call.to_string();
+        assert!(
+            !text.contains("987654"),
+            "the code reached a notification: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_refresh_that_fails_says_why_in_place_of_the_reminder() {
+    if !private_scheduler() {
+        return;
+    }
+    let desktop = Desktop::start();
+    let before = credentials(&[("work", &in_seconds(300))]);
+    let home = Home::new(WORK_WITH_OP_ITEM, &before);
+    let id = post_reminder_with_button(&home, &desktop, &[("FAKE_OP_MODE", "locked")]);
+
+    desktop.listener.invoke(id, "refresh");
+    let shown = desktop.listener.wait_for(2, Duration::from_secs(60));
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert_eq!(shown[1]["summary"], "AWS work refresh failed");
+    assert_eq!(shown[1]["replaces_id"], id);
+    let body = shown[1]["body"].as_str().unwrap();
+    assert!(body.starts_with("1Password is locked: unlock it"), "{body}");
+    assert_eq!(home.read_credentials(), before, "nothing written");
+}
+
+#[test]
+fn refresh_waits_for_a_login_already_running_and_does_not_log_in_again() {
+    if !private_scheduler() {
+        return;
+    }
+    let (sts, requests) = crate::support::sts_counting(500, "");
+    let desktop = Desktop::start();
+    let home = Home::new(
+        WORK_WITH_OP_ITEM,
+        &credentials(&[("work", &in_seconds(300))]),
+    );
+    let id = post_reminder_with_button(&home, &desktop, &[("AWS_ENDPOINT_URL_STS", &sts)]);
+
+    // Another awsmfa is refreshing work: it holds the profile's refresh lock.
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(
+            home.cache_dir()
+                .join(awsmfa::commands::fresh::refresh_lock_name("work")),
+        )
+        .unwrap();
+    lock.lock().unwrap();
+    desktop.listener.invoke(id, "refresh");
+    // It writes its new session and lets go; the click is served with that one.
+    let later = in_seconds(8 * 3600);
+    home.write_file(".aws/credentials", &credentials(&[("work", &later)]));
+    lock.unlock().unwrap();
+
+    let shown = desktop.listener.wait_for(2, Duration::from_secs(60));
+    assert_eq!(shown.len(), 2, "{shown:?}");
+    assert_eq!(shown[1]["summary"], "AWS work session refreshed");
+    assert_eq!(
+        requests.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "no second login"
+    );
+}

@@ -17,13 +17,16 @@ async def own(bus, name):
     print("ready", flush=True)
 
 
-async def until_stdin_closes(bus):
-    """Serves until standard input closes, then leaves the bus."""
+async def until_stdin_closes(bus, on_line=None):
+    """Serves until standard input closes, then leaves the bus. Each line that comes before
+    is handed to `on_line` (on the event loop), if given: how a test tells a service to act."""
     loop = asyncio.get_running_loop()
     stdin_closed = asyncio.Event()
 
     def wait_for_eof():
-        sys.stdin.read()
+        for line in sys.stdin:
+            if on_line is not None:
+                loop.call_soon_threadsafe(on_line, line)
         loop.call_soon_threadsafe(stdin_closed.set)
 
     threading.Thread(target=wait_for_eof, daemon=True).start()

@@ -191,6 +191,19 @@ def test_whoami():
     assert run("whoami").stdout.startswith("URL:")
 
 
+def test_vault_list():
+    result = run("vault", "list", "--format", "json", FAKE_OP_VAULTS="Private,Work")
+    assert result.returncode == 0
+    assert [vault["name"] for vault in json.loads(result.stdout)] == ["Private", "Work"]
+    assert json.loads(run("vault", "list", "--format=json").stdout)[0]["name"] == "Private"
+    assert run("vault", "list").stdout.startswith("ID ")
+    # It needs the app as every read does: a locked 1Password says so.
+    locked = run("vault", "list", "--format", "json", FAKE_OP_MODE="locked")
+    assert failure(locked) == without_prefix(fixture("desktop-app-timed-out.txt"))
+    result = run("vault", "list", "--account", "other.1password.com", FAKE_OP_ACCOUNTS="my.1password.com")
+    assert "found no accounts for filter" in failure(result)
+
+
 def test_argv_log(tmp_path):
     log = tmp_path / "argv.jsonl"
     run("item", "get", "AWS \"work\"", "--otp", "--vault", "Team Vault", FAKE_OP_ARGV_LOG=str(log))

@@ -10,14 +10,21 @@ line of JSON per method call to --log (Notify calls with every argument), flushe
 --refuse   answer every Notify with an org.freedesktop.DBus.Error.Failed carrying TEXT
 
 Prints "ready" on stdout once it owns the name; exits when its standard input closes, so a
-test that dies never leaves it behind.
+test that dies never leaves it behind. Lines on standard input act as a person would:
+
+    invoke ID ACTION   the person pressed the button ACTION of notification ID: emits
+                       ActionInvoked(ID, ACTION), then NotificationClosed(ID, 2)
+    close ID           the person closed notification ID: emits NotificationClosed(ID, 2)
+
+Both signals go only to the connection that posted the notification, as dunst and KDE send
+them (GNOME Shell broadcasts them), and are logged as {"signal": …} lines.
 """
 
 import argparse
 import asyncio
 import json
 
-from dbus_next import DBusError, Variant
+from dbus_next import DBusError, Message, MessageType, Variant
 from dbus_next.aio import MessageBus
 from dbus_next.service import ServiceInterface, method, signal
 
@@ -47,6 +54,40 @@ class Notifications(ServiceInterface):
         self.markup = markup
         self.refuse = refuse
         self.last_id = 0
+        self.bus = None
+        # The sender of the Notify call being answered, and of each notification.
+        self.calling = None
+        self.senders = {}
+
+    def note_sender(self, message):
+        """Sees every message before it is dispatched: remembers who calls Notify."""
+        if message.message_type == MessageType.METHOD_CALL and message.member == "Notify":
+            self.calling = message.sender
+        return None
+
+    def send_signal(self, notification_id, member, signature, body):
+        destination = self.senders.get(notification_id)
+        self.record({"signal": member, "id": notification_id, "body": body, "to": destination})
+        self.bus.send(Message(
+            destination=destination,
+            path=PATH,
+            interface=NAME,
+            member=member,
+            message_type=MessageType.SIGNAL,
+            signature=signature,
+            body=body,
+        ))
+
+    def command(self, line):
+        """A line from the test: what a person did."""
+        words = line.split()
+        if len(words) == 3 and words[0] == "invoke":
+            notification_id = int(words[1])
+            self.send_signal(notification_id, "ActionInvoked", "us", [notification_id, words[2]])
+            self.send_signal(notification_id, "NotificationClosed", "uu", [notification_id, 2])
+        elif len(words) == 2 and words[0] == "close":
+            notification_id = int(words[1])
+            self.send_signal(notification_id, "NotificationClosed", "uu", [notification_id, 2])
 
     def record(self, entry):
         self.log.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -86,6 +127,8 @@ class Notifications(ServiceInterface):
             self.last_id += 1
             notification_id = self.last_id
         entry["id"] = notification_id
+        entry["sender"] = self.calling
+        self.senders[notification_id] = self.calling
         self.record(entry)
         return notification_id
 
@@ -112,9 +155,12 @@ class Notifications(ServiceInterface):
 async def serve(args):
     log = open(args.log, "a", encoding="utf-8")
     bus = await MessageBus(bus_address=args.address).connect()
-    bus.export(PATH, Notifications(log, args.markup, args.refuse))
+    notifications = Notifications(log, args.markup, args.refuse)
+    notifications.bus = bus
+    bus.add_message_handler(notifications.note_sender)
+    bus.export(PATH, notifications)
     await own(bus, NAME)
-    await until_stdin_closes(bus)
+    await until_stdin_closes(bus, on_line=notifications.command)
 
 
 def main():

@@ -18,6 +18,7 @@ export const KIND_TITLES: Readonly<Record<string, string>> = {
   file_changed: "Another program changed the file",
   internal: "awsmfa failed",
   notify_failed: "Reminder could not be posted",
+  doctor_failed: "awsmfa doctor found a problem",
   reminders_schedule: "Reminders could not be scheduled",
   reminders_unavailable: "Reminders unavailable here",
   refresh_busy: "Another refresh is still running",

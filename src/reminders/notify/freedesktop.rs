@@ -1,13 +1,18 @@
 //! Freedesktop notifications (`org.freedesktop.Notifications.Notify`) on the D-Bus session
 //! bus, through zbus: the same zbus the keychain already uses, so nothing new is compiled.
+//!
+//! A notification with a Refresh button ([`Prompt`]) is posted and listened to on one
+//! connection: servers such as dunst and KDE's send `ActionInvoked` and `NotificationClosed`
+//! only to the connection that posted the notification.
 
 use std::collections::HashMap;
-use std::time::Duration;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
-use zbus::blocking::{Connection, connection};
+use zbus::blocking::{Connection, MessageIterator, connection};
 use zbus::zvariant::Value;
 
-use super::{Notification, Notifier, PostError};
+use super::{Answer, Notification, Notifier, PostError, REFRESH_ACTION, REFRESH_LABEL};
 use crate::paths::Env;
 
 const SERVICE: &str = "org.freedesktop.Notifications";
@@ -43,6 +48,89 @@ impl SessionBus {
                 unreachable: true,
             })
     }
+
+    /// The notification server's name and version (`GetServerInformation`): whether one
+    /// answers, without showing anything.
+    pub fn server(&self) -> Result<String, PostError> {
+        let connection = self.connect()?;
+        let (name, vendor, version, _spec): (String, String, String, String) = connection
+            .call_method(
+                Some(SERVICE),
+                PATH,
+                Some(SERVICE),
+                "GetServerInformation",
+                &(),
+            )
+            .and_then(|reply| reply.body().deserialize())
+            .map_err(refused)?;
+        let vendor = if vendor.is_empty() || vendor == name {
+            String::new()
+        } else {
+            format!(" ({vendor})")
+        };
+        Ok(format!("{name} {version}{vendor}").trim().to_string())
+    }
+
+    /// A notification with a Refresh button, posted and listened to on one connection.
+    pub fn prompt(&self) -> Result<Prompt, PostError> {
+        let connection = self.connect()?;
+        // Subscribed before anything is posted: a click cannot come before the listening.
+        let rule = zbus::MatchRule::builder()
+            .msg_type(zbus::message::Type::Signal)
+            .interface(SERVICE)
+            .and_then(|b| b.path(PATH))
+            .map(|b| b.build())
+            .map_err(refused)?;
+        let signals =
+            MessageIterator::for_match_rule(rule, &connection, Some(64)).map_err(refused)?;
+        let (tell, answers) = mpsc::channel();
+        std::thread::spawn(move || {
+            for message in signals {
+                let Ok(message) = message else { break };
+                let header = message.header();
+                let member = header.member().map(|m| m.to_string()).unwrap_or_default();
+                let signal = match member.as_str() {
+                    "ActionInvoked" => message
+                        .body()
+                        .deserialize::<(u32, String)>()
+                        .ok()
+                        .map(|(id, action)| Signal::Action(id, action)),
+                    "NotificationClosed" => message
+                        .body()
+                        .deserialize::<(u32, u32)>()
+                        .ok()
+                        .map(|(id, _reason)| Signal::Closed(id)),
+                    _ => None,
+                };
+                if let Some(signal) = signal
+                    && tell.send(signal).is_err()
+                {
+                    break;
+                }
+            }
+            // The bus is gone (the desktop session ended): the channel closes.
+        });
+        Ok(Prompt {
+            connection,
+            answers,
+            id: None,
+        })
+    }
+}
+
+/// A signal about a notification.
+enum Signal {
+    /// `ActionInvoked(id, action_key)`.
+    Action(u32, String),
+    /// `NotificationClosed(id, reason)`.
+    Closed(u32),
+}
+
+fn refused(err: zbus::Error) -> PostError {
+    PostError {
+        message: describe(&err),
+        unreachable: false,
+    }
 }
 
 /// What went wrong, in words: no service at all, or the service's own error text.
@@ -67,46 +155,49 @@ fn describe(err: &zbus::Error) -> String {
     }
 }
 
+/// `Notify` on `connection`, with these action keys and labels; returns the server's ID.
+fn notify(
+    connection: &Connection,
+    notification: &Notification,
+    actions: &[&str],
+) -> Result<u32, PostError> {
+    // The body is markup on servers that say so: escape what would be read as a tag.
+    let capabilities: Vec<String> = connection
+        .call_method(Some(SERVICE), PATH, Some(SERVICE), "GetCapabilities", &())
+        .and_then(|reply| reply.body().deserialize())
+        .map_err(refused)?;
+    let body = if capabilities.iter().any(|c| c == "body-markup") {
+        crate::quote::xml_text(&notification.body)
+    } else {
+        notification.body.clone()
+    };
+    let mut hints: HashMap<&str, Value<'_>> = HashMap::new();
+    hints.insert("urgency", Value::U8(1));
+    let reply = connection
+        .call_method(
+            Some(SERVICE),
+            PATH,
+            Some(SERVICE),
+            "Notify",
+            &(
+                "awsmfa",
+                notification.replaces.unwrap_or(0),
+                "",
+                notification.title.as_str(),
+                body.as_str(),
+                actions,
+                hints,
+                -1i32,
+            ),
+        )
+        .map_err(refused)?;
+    reply.body().deserialize().map_err(refused)
+}
+
 impl Notifier for SessionBus {
     fn post(&self, notification: &Notification) -> Result<Option<u32>, PostError> {
         let connection = self.connect()?;
-        let refused = |err: zbus::Error| PostError {
-            message: describe(&err),
-            unreachable: false,
-        };
-        // The body is markup on servers that say so: escape what would be read as a tag.
-        let capabilities: Vec<String> = connection
-            .call_method(Some(SERVICE), PATH, Some(SERVICE), "GetCapabilities", &())
-            .and_then(|reply| reply.body().deserialize())
-            .map_err(refused)?;
-        let body = if capabilities.iter().any(|c| c == "body-markup") {
-            crate::quote::xml_text(&notification.body)
-        } else {
-            notification.body.clone()
-        };
-        let mut hints: HashMap<&str, Value<'_>> = HashMap::new();
-        hints.insert("urgency", Value::U8(1));
-        let actions: Vec<&str> = Vec::new();
-        let reply = connection
-            .call_method(
-                Some(SERVICE),
-                PATH,
-                Some(SERVICE),
-                "Notify",
-                &(
-                    "awsmfa",
-                    notification.replaces.unwrap_or(0),
-                    "",
-                    notification.title.as_str(),
-                    body.as_str(),
-                    actions,
-                    hints,
-                    -1i32,
-                ),
-            )
-            .map_err(refused)?;
-        let id: u32 = reply.body().deserialize().map_err(refused)?;
-        Ok(Some(id))
+        notify(&connection, notification, &[]).map(Some)
     }
 
     fn reachable(&self) -> bool {
@@ -115,5 +206,50 @@ impl Notifier for SessionBus {
 
     fn launchers(&self) -> bool {
         false
+    }
+}
+
+/// A reminder with a Refresh button, and the connection that listens for its click.
+pub struct Prompt {
+    connection: Connection,
+    answers: mpsc::Receiver<Signal>,
+    id: Option<u32>,
+}
+
+impl super::Prompt for Prompt {
+    fn show(&mut self, notification: &Notification) -> Result<Option<u32>, PostError> {
+        let id = notify(
+            &self.connection,
+            notification,
+            &[REFRESH_ACTION, REFRESH_LABEL],
+        )?;
+        self.id = Some(id);
+        Ok(Some(id))
+    }
+
+    fn answer(&mut self, until: Instant) -> Answer {
+        let Some(id) = self.id else {
+            return Answer::Gone;
+        };
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            match self.answers.recv_timeout(left) {
+                Ok(Signal::Action(at, action)) if at == id && action == REFRESH_ACTION => {
+                    return Answer::Refresh;
+                }
+                Ok(Signal::Closed(at)) if at == id => return Answer::Dismissed,
+                Ok(_) => {}
+                Err(mpsc::RecvTimeoutError::Timeout) => return Answer::TimedOut,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Answer::Gone,
+            }
+        }
+    }
+
+    fn follow_up(&mut self, notification: &Notification) -> Result<Option<u32>, PostError> {
+        let replacing = Notification {
+            replaces: self.id.or(notification.replaces),
+            ..notification.clone()
+        };
+        notify(&self.connection, &replacing, &[]).map(Some)
     }
 }

@@ -75,7 +75,10 @@ pub fn service_unit(program: &Path, environment: &[(String, String)]) -> String 
          Description=awsmfa: post the AWS session expiry reminders that are due\n\
          \n\
          [Service]\n\
-         Type=oneshot\n",
+         Type=oneshot\n\
+         # The reminder with a Refresh button is left to a process of its own, which waits\n\
+         # for the click after this run ends: only the run itself is stopped.\n\
+         KillMode=process\n",
     );
     out.push_str(&format!(
         "ExecStart={} notify-due\n",
@@ -212,6 +215,7 @@ mod tests {
             ["\"/home/me/.cargo/bin/awsmfa\" notify-due"]
         );
         assert_eq!(value(&unit, "Type"), ["oneshot"]);
+        assert_eq!(value(&unit, "KillMode"), ["process"]);
         assert_eq!(
             value(&unit, "Environment"),
             [

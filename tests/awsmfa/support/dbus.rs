@@ -188,6 +188,11 @@ impl Listener {
 
     /// Starts a listener with these answers and waits (bounded) until it owns the name.
     pub fn with(bus: &Bus, answers: Answers) -> Listener {
+        Listener::on_address(bus.address(), answers)
+    }
+
+    /// [`Listener::with`] on the bus at `address` (the private session's, say).
+    pub fn on_address(address: &str, answers: Answers) -> Listener {
         let dir = tempfile::Builder::new()
             .prefix("awsmfa-listener-")
             .tempdir()
@@ -199,7 +204,7 @@ impl Listener {
         let mut command = Command::new(&python);
         command
             .arg(&script)
-            .args(["--address", bus.address()])
+            .args(["--address", address])
             .arg("--log")
             .arg(&log)
             .stdin(Stdio::piped())
@@ -250,6 +255,30 @@ impl Listener {
             .into_iter()
             .filter(|c| c["method"] == "Notify")
             .collect()
+    }
+
+    /// The person presses the button `action` of notification `id` (the listener emits
+    /// `ActionInvoked`, then `NotificationClosed`, to the connection that posted it).
+    pub fn invoke(&self, id: u64, action: &str) {
+        self.tell(&format!("invoke {id} {action}\n"));
+    }
+
+    /// The person closes notification `id`.
+    pub fn close(&self, id: u64) {
+        self.tell(&format!("close {id}\n"));
+    }
+
+    fn tell(&self, line: &str) {
+        use std::io::Write;
+        let mut stdin = self
+            .child
+            .stdin
+            .as_ref()
+            .expect("the listener's stdin is piped");
+        stdin
+            .write_all(line.as_bytes())
+            .and_then(|()| stdin.flush())
+            .expect("tell the listener");
     }
 
     /// Waits (up to `limit`) until at least `count` notifications came, and returns them all.
