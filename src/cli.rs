@@ -54,9 +54,11 @@ pub enum Command {
     /// Show one profile's session status and settings (files only).
     #[command(after_help = "Example:\n  awsmfa status work --format json")]
     Status(Status),
-    /// Store PROFILE's MFA serial in the keychain and record its 1Password item.
+    /// Set PROFILE up: its MFA serial in the keychain, its 1Password item recorded; on a
+    /// terminal it asks, proposing an answer that Enter accepts. Without PROFILE: what can be
+    /// set up.
     #[command(
-        after_help = "Examples:\n  awsmfa setup work --serial arn:aws:iam::123456789012:mfa/me --op-item \"AWS (work)\"\n  awsmfa setup work --op-item abcdefghijklmnopqrstuvwxyz --op-vault Private\n  awsmfa setup work --process-profile work-auto\n\nWithout --serial: mfa_serial from ~/.aws/config, else the devices IAM lists for the\nsource profile's keys."
+        after_help = "Examples:\n  awsmfa setup\n  awsmfa setup default\n  awsmfa setup default --move-keys --login\n  awsmfa setup work --serial arn:aws:iam::123456789012:mfa/me --op-item \"AWS (work)\"\n  awsmfa setup work --op-item abcdefghijklmnopqrstuvwxyz --op-vault Private\n  awsmfa setup work --list-op-items --format json\n  awsmfa setup work --process-profile work-auto\n\nWithout --serial: the keychain's, else mfa_serial from ~/.aws/config, else the devices\nIAM lists for the long-term keys (several: a choice on a terminal).\nWithout --op-item, on a terminal: the 1Password items with a one-time password\n(op item list, op item get), AWS, the account ID and PROFILE ranked first; the item's\nID is recorded. Off a terminal an answer setup needs comes from its flag, or setup\nsays which flag to pass."
     )]
     Setup(Setup),
     /// Remove PROFILE's session keys from ~/.aws/credentials (nothing else).
@@ -186,11 +188,12 @@ pub struct Status {
     pub profile: String,
 }
 
-/// `awsmfa setup PROFILE`.
-#[derive(Args, Debug, Clone)]
+/// `awsmfa setup [PROFILE]`.
+#[derive(Args, Debug, Clone, Default)]
 pub struct Setup {
-    /// The session profile.
-    pub profile: String,
+    /// The session profile (without it: the profiles that can be set up, each with its
+    /// command).
+    pub profile: Option<String>,
     /// The MFA device ARN (IAM → Security credentials → MFA).
     #[arg(long, value_name = "ARN")]
     pub serial: Option<String>,
@@ -207,6 +210,23 @@ pub struct Setup {
     /// PROFILE` (and PROFILE's region): a profile every AWS tool refreshes by itself.
     #[arg(long, value_name = "NAME")]
     pub process_profile: Option<String>,
+    /// Move the long-term keys that PROFILE's own section of ~/.aws/credentials holds to
+    /// the section PROFILE-mfa (one edit, nothing else in the file changes), so that
+    /// PROFILE's session can go where they were.
+    #[arg(long)]
+    pub move_keys: bool,
+    /// PROFILE's session length, recorded as awsmfa_duration (8h, 90m, 1h30m; 15m to 36h).
+    #[arg(long, value_name = "DURATION")]
+    pub duration: Option<String>,
+    /// Log in once set up, and show the session's status.
+    #[arg(long)]
+    pub login: bool,
+    /// Only print the MFA devices to choose from (the keychain's, mfa_serial, IAM's).
+    #[arg(long, requires = "profile", conflicts_with = "list_op_items")]
+    pub list_devices: bool,
+    /// Only print the 1Password items with a one-time password to choose from, best first.
+    #[arg(long, requires = "profile")]
+    pub list_op_items: bool,
 }
 
 /// `awsmfa logout PROFILE`.

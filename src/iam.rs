@@ -41,6 +41,44 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(4);
 const CALL_TIMEOUT: Duration = Duration::from_secs(20);
 const SERIAL_ADVICE: &str = "pass --serial ARN (IAM → Security credentials → MFA)";
 
+/// Where an MFA device's serial was found, for `awsmfa setup --list-devices`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeviceSource {
+    /// Stored in the OS keychain by an earlier setup.
+    Keychain,
+    /// `mfa_serial` in the config file.
+    Config,
+    /// Listed by IAM for the long-term keys.
+    Iam,
+}
+
+impl DeviceSource {
+    /// Where it came from, for people.
+    pub fn describe(self) -> &'static str {
+        match self {
+            DeviceSource::Keychain => "stored in the keychain",
+            DeviceSource::Config => "mfa_serial in ~/.aws/config",
+            DeviceSource::Iam => "listed by AWS IAM for the long-term keys",
+        }
+    }
+}
+
+/// An MFA device to choose, and where it was found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Device {
+    /// Its serial number or ARN.
+    pub serial: String,
+    /// Where it was found.
+    pub source: DeviceSource,
+}
+
+/// The AWS account ID in an MFA device's ARN (`arn:aws:iam::123456789012:mfa/me`).
+pub fn account_id(serial: &str) -> Option<&str> {
+    let id = serial.strip_prefix("arn:")?.split(':').nth(3)?;
+    (id.len() == 12 && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
+}
+
 /// The MFA devices of the caller, as serial numbers / ARNs, asked of `endpoint` (`None`:
 /// IAM's own) with a request signed at `now`.
 pub async fn list_mfa_devices(
@@ -305,6 +343,20 @@ fn internal_error() -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_account_id_comes_from_a_device_arn_only() {
+        assert_eq!(
+            account_id("arn:aws:iam::123456789012:mfa/me"),
+            Some("123456789012")
+        );
+        assert_eq!(
+            account_id("arn:aws-us-gov:iam::210987654321:u2f/user/me/key"),
+            Some("210987654321")
+        );
+        assert_eq!(account_id("GAHT12345678"), None);
+        assert_eq!(account_id("arn:aws:iam::12345:mfa/me"), None);
+    }
 
     macro_rules! fixture {
         ($name:literal) => {

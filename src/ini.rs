@@ -686,6 +686,34 @@ impl Document {
             .map_or("", |line| &line[..line.len() - line.trim_start().len()])
     }
 
+    /// Returns the text with `keys` moved from the sections called `from` to the section `to`:
+    /// each key's value as the AWS CLI reads it in `from` is set in `to` as [`Document::upsert`]
+    /// sets it (`to` is appended when missing), and every line of `from` holding one of the
+    /// keys goes, as [`Document::remove_keys`] removes it. The headers and every other byte
+    /// stay. Refused when `from` is `to`, when `from` lacks one of the keys, or when a value
+    /// cannot be written on one line.
+    pub fn move_keys(&self, from: &str, to: &str, keys: &[&str]) -> Result<String, ParseError> {
+        let refuse = |problem: String| ParseError { line: 0, problem };
+        if from == to {
+            return Err(refuse(format!("[{from}] cannot take its own keys")));
+        }
+        check_section_name(to)?;
+        let mut values = Vec::with_capacity(keys.len());
+        for key in keys {
+            let value = self
+                .get(from, key)
+                .ok_or_else(|| refuse(format!("[{from}] has no {key} to move")))?;
+            values.push((*key, value));
+        }
+        for (key, value) in &values {
+            check_entry(key, value)?;
+        }
+        let without = self
+            .remove_keys(from, keys)
+            .unwrap_or_else(|| self.text.clone());
+        Document::parse(without)?.upsert(to, &values, &[])
+    }
+
     /// Returns the text without the keys `remove` in every section called `name`; the header
     /// and every other line stay. `None` when there was nothing to remove.
     pub fn remove_keys(&self, name: &str, remove: &[&str]) -> Option<String> {

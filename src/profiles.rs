@@ -609,6 +609,9 @@ impl AwsFiles {
             .map(|p| p.name)
             .collect();
         let creds = paths::display(env, &self.credentials_path);
+        if self.holds_long_term_keys(name) {
+            return Err(keys_in_place(name, &creds));
+        }
         if self.all_profile_names().iter().any(|n| n == name) {
             return Err(Error::new(
                 ErrorKind::NotMfaProfile,
@@ -629,6 +632,136 @@ impl AwsFiles {
             format!("no profile called {name}: {known}"),
         ))
     }
+}
+
+/// Why a profile can be set up (`awsmfa setup` without a profile lists them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SetupState {
+    /// `[P]` itself holds long-term keys and there is no `[P-mfa]`: `setup P --move-keys`.
+    KeysInProfile,
+    /// P's source profile holds long-term keys; no code source is recorded for P.
+    SourceKeys,
+    /// As [`SetupState::SourceKeys`], and `[profile P]` in the config file has `mfa_serial`.
+    MfaSerial,
+}
+
+/// A profile that can be set up, with what was found and the command that does it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SetupCandidate {
+    /// The profile's name.
+    pub profile: String,
+    /// Why it can be set up.
+    pub state: SetupState,
+    /// What was found, for people: `[default] in ~/.aws/credentials holds long-term keys`.
+    pub detail: String,
+    /// The command that sets it up.
+    pub command: String,
+}
+
+impl AwsFiles {
+    /// Whether `[name]` of the credentials file holds long-term keys itself: both keys, no
+    /// session token, and not a session's key (`ASIA…`).
+    pub fn holds_long_term_keys(&self, name: &str) -> bool {
+        self.has_long_term_keys(name)
+            && self.credentials_value(name, "aws_session_token").is_none()
+            && !self
+                .credentials_value(name, "aws_access_key_id")
+                .is_some_and(|key| key.starts_with("ASIA"))
+    }
+
+    /// The source profile `setup --move-keys` moves `[name]`'s keys to.
+    pub fn move_target(name: &str) -> String {
+        format!("{name}{}", SOURCE_SUFFIXES[0])
+    }
+
+    /// Whether a code source is recorded for `name` in either file.
+    fn has_code_source(&self, name: &str) -> bool {
+        ["awsmfa_op_item", "mfa_process", "awsmfa_ykman_account"]
+            .iter()
+            .any(|key| self.setting(name, key).is_some())
+    }
+
+    /// The profiles that can be set up, by name: sections of the credentials file holding
+    /// long-term keys that are no other profile's source, and session profiles without a
+    /// code source. Files only: no network, keychain or 1Password.
+    pub fn setup_candidates(&self, env: &Env, now: Timestamp) -> Vec<SetupCandidate> {
+        let creds = paths::display(env, &self.credentials_path);
+        let config = paths::display(env, &self.config_path);
+        let sessions = self.session_profiles(now);
+        let sources: NameSet<&str> = sessions.iter().map(|p| p.source_profile.as_str()).collect();
+        let mut out: Vec<SetupCandidate> = Vec::new();
+        for profile in &sessions {
+            if !profile.needs_setup() {
+                continue;
+            }
+            let name = profile.name.as_str();
+            let command = format!("awsmfa setup {}", crate::quote::shell_word(name));
+            let (state, detail) = match self.config_value(name, "mfa_serial") {
+                Some(_) => (
+                    SetupState::MfaSerial,
+                    format!(
+                        "[{}] in {config} has mfa_serial; the keys are in [{}]",
+                        self.config_section_of(name),
+                        profile.source_profile
+                    ),
+                ),
+                None => (
+                    SetupState::SourceKeys,
+                    format!(
+                        "[{}] in {creds} holds long-term keys",
+                        profile.source_profile
+                    ),
+                ),
+            };
+            out.push(SetupCandidate {
+                profile: profile.name.clone(),
+                state,
+                detail,
+                command,
+            });
+        }
+        let mut seen: NameSet<&str> = NameSet::default();
+        for section in self.credentials.sections() {
+            let name = section.name.as_str();
+            let plain = !name.is_empty() && name != DEFAULTS_SECTION && seen.insert(name);
+            let is_source = sources.contains(name)
+                || SOURCE_SUFFIXES.iter().any(|suffix| name.ends_with(suffix));
+            if !plain
+                || is_source
+                || self.source_of(name).is_some()
+                || self.credentials.has_section(&AwsFiles::move_target(name))
+                || !self.holds_long_term_keys(name)
+                || self.has_code_source(name)
+            {
+                continue;
+            }
+            out.push(SetupCandidate {
+                profile: name.to_string(),
+                state: SetupState::KeysInProfile,
+                detail: format!("[{name}] in {creds} holds long-term keys"),
+                command: format!(
+                    "awsmfa setup {} --move-keys",
+                    crate::quote::shell_word(name)
+                ),
+            });
+        }
+        out.sort_by(|a, b| a.profile.cmp(&b.profile));
+        out
+    }
+}
+
+/// `[name]` of the credentials file (shown as `creds`) holds long-term keys itself, where
+/// awsmfa would keep the session: what `setup --move-keys` is for.
+pub fn keys_in_place(name: &str, creds: &str) -> Error {
+    Error::new(
+        ErrorKind::NotMfaProfile,
+        format!(
+            "[{name}] in {creds} holds long-term keys, where awsmfa keeps {name}'s session: run awsmfa setup {} --move-keys to move them to [{}] (nothing else in the file changes)",
+            crate::quote::shell_word(name),
+            AwsFiles::move_target(name)
+        ),
+    )
 }
 
 /// Python's configparser, which the AWS CLI reads the files with, takes `[DEFAULT]` as the
@@ -862,6 +995,60 @@ mod tests {
         assert_eq!(p.ykman_account.as_deref(), Some("AWS:yk"));
         assert!(!p.needs_setup());
         assert_eq!(p.setup_hint(), None);
+    }
+
+    #[test]
+    fn setup_candidates_are_keys_in_place_and_profiles_without_a_code_source() {
+        let f = files(
+            "[profile work]\nmfa_serial = arn:aws:iam::123456789012:mfa/me\n\
+             [profile done]\nawsmfa_op_item = abc\n",
+            "[default]\naws_access_key_id = AKIA0\naws_secret_access_key = s\n\
+             [work-mfa]\naws_access_key_id = AKIA1\naws_secret_access_key = s\n\
+             [work]\naws_access_key_id = ASIA1\naws_secret_access_key = s\naws_session_token = t\n\
+             [dev-mfa]\naws_access_key_id = AKIA2\naws_secret_access_key = s\n\
+             [done-mfa]\naws_access_key_id = AKIA3\naws_secret_access_key = s\n\
+             [session]\naws_access_key_id = ASIA2\naws_secret_access_key = s\naws_session_token = t\n\
+             [half]\naws_access_key_id = AKIA4\n",
+        );
+        let env = Env {
+            home: Some("/h".into()),
+            ..Env::default()
+        };
+        let found = f.setup_candidates(&env, NOW.parse().unwrap());
+        let got: Vec<(&str, SetupState, &str, &str)> = found
+            .iter()
+            .map(|c| {
+                (
+                    c.profile.as_str(),
+                    c.state,
+                    c.detail.as_str(),
+                    c.command.as_str(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "default",
+                    SetupState::KeysInProfile,
+                    "[default] in ~/.aws/credentials holds long-term keys",
+                    "awsmfa setup default --move-keys"
+                ),
+                (
+                    "dev",
+                    SetupState::SourceKeys,
+                    "[dev-mfa] in ~/.aws/credentials holds long-term keys",
+                    "awsmfa setup dev"
+                ),
+                (
+                    "work",
+                    SetupState::MfaSerial,
+                    "[profile work] in ~/.aws/config has mfa_serial; the keys are in [work-mfa]",
+                    "awsmfa setup work"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -551,3 +551,64 @@ pub fn check_remove(text: &str, name: &str, remove: &[String]) -> Result<(), Str
     }
     ensure_others_kept(text, &out, name)
 }
+
+/// Moves `keys` from the sections called `from` to `to` in `text` (which must parse) and
+/// checks the result: it is exactly the removal of the keys from `from` (checked by
+/// [`check_remove`]) followed by the upsert of their values as read into `to` (checked by
+/// [`check_upsert`]), so every byte outside the two sections stays; `to` reads the values
+/// `from` had, and `from` holds none of the keys. Returns `Ok(false)` when the editor
+/// refused, which it must do exactly when `from` lacks a key, `from` is `to`, or the
+/// values cannot be written.
+pub fn check_move(text: &str, from: &str, to: &str, keys: &[String]) -> Result<bool, String> {
+    let doc = Document::parse(text).map_err(|e| format!("the input does not parse: {e}"))?;
+    let names: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let read: Option<Vec<(String, String)>> = keys
+        .iter()
+        .map(|k| doc.get(from, k).map(|v| (k.clone(), v.to_string())))
+        .collect();
+    let out = doc.move_keys(from, to, &names);
+    let Some(values) = read.filter(|_| from != to) else {
+        ensure!(out.is_err(), "moved keys [{from}] does not have to [{to}]");
+        return Ok(false);
+    };
+    let out = match out {
+        Ok(out) => out,
+        Err(err) => {
+            ensure!(
+                !writable(to, &values),
+                "refused a move that can be written: {err}"
+            );
+            return Ok(false);
+        }
+    };
+    check_remove(text, from, keys)?;
+    let without = doc
+        .remove_keys(from, &names)
+        .unwrap_or_else(|| text.to_string());
+    ensure!(
+        check_upsert(&without, to, &values, &[])?,
+        "the upsert into [{to}] was refused"
+    );
+    let pairs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let upserted = Document::parse(without.as_str())
+        .and_then(|d| d.upsert(to, &pairs, &[]))
+        .map_err(|e| format!("the upsert failed: {e}"))?;
+    ensure!(
+        out == upserted,
+        "the move is not the removal then the upsert:\n{out:?}\n{upserted:?}"
+    );
+    let after =
+        Document::parse(out.as_str()).map_err(|e| format!("the result does not parse: {e}"))?;
+    for (key, value) in &values {
+        ensure!(
+            after.get(to, key) == Some(value.as_str()),
+            "[{to}] {key} reads {:?}",
+            after.get(to, key)
+        );
+        ensure!(after.get(from, key).is_none(), "[{from}] still holds {key}");
+    }
+    Ok(true)
+}

@@ -1,42 +1,402 @@
 //! `awsmfa setup PROFILE`: stores the MFA serial in the OS keychain and records where the
 //! one-time code comes from (`awsmfa_op_item`, `awsmfa_op_vault`, `awsmfa_op_account` in
-//! `[profile PROFILE]` of `~/.aws/config`); with `--process-profile NAME`, also writes the
-//! self-refreshing `[profile NAME]` (`credential_process = awsmfa credential-process
-//! PROFILE`).
+//! `[profile PROFILE]` of `~/.aws/config`), and `--duration` as `awsmfa_duration`; with
+//! `--process-profile NAME`, also writes the self-refreshing `[profile NAME]`
+//! (`credential_process = awsmfa credential-process PROFILE`); with `--move-keys`, moves
+//! the long-term keys of `[PROFILE]` to `[PROFILE-mfa]` in `~/.aws/credentials`, the only
+//! edit outside a session section awsmfa makes.
+//!
+//! On a terminal every answer setup needs and lacks is asked (`ask`), with a proposed
+//! answer that Enter accepts; off a terminal a missing answer is one error naming its flag.
+//! Everything is found first (`find`: the MFA device, the 1Password item), then stored:
+//! a failure before the end takes back what was stored.
+//!
+//! Without PROFILE, `setup` lists what can be set up (files only).
 
-use std::io::{BufRead, IsTerminal, Write};
+mod ask;
+mod find;
 
 use super::{Context, Run};
-use crate::aws::{self, Service};
-use crate::cli::Setup;
+use crate::cli::{Login, Setup};
 use crate::error::{Error, ErrorKind, Result};
-use crate::keychain::{is_valid_serial, no_serial};
+use crate::iam::{Device, DeviceSource};
+use crate::keychain::is_valid_serial;
 use crate::launcher::{Action, Report};
 use crate::paths;
 use crate::profiles::{AwsFiles, Profile};
 use crate::quote::shell_word;
-use crate::sts::LongTermKeys;
+use ask::Terminal;
+
+/// The keys `--move-keys` moves.
+const LONG_TERM_KEYS: [&str; 2] = ["aws_access_key_id", "aws_secret_access_key"];
 
 impl Run for Setup {
     fn action(&self) -> (Action, Option<&str>) {
-        (Action::Setup, Some(&self.profile))
+        // The lists are Script Filters for Alfred; setting up is an action.
+        let listing = self.profile.is_none() || self.list_devices || self.list_op_items;
+        let action = if listing { Action::List } else { Action::Setup };
+        (action, self.profile.as_deref())
     }
 
     fn run(self, ctx: &Context<'_>) -> Result<Report> {
-        let done = setup(ctx, &self)?;
+        let Some(name) = self.profile.clone() else {
+            let files = AwsFiles::load(&ctx.env)?;
+            return Ok(Report::SetupCandidates {
+                candidates: files.setup_candidates(&ctx.env, ctx.clock.now()),
+            });
+        };
+        if self.list_devices {
+            let plan = Plan::load(ctx, &name, true)?;
+            return Ok(Report::SetupDevices {
+                devices: find::devices(ctx, &plan.files, &plan.profile)?,
+                profile: name,
+            });
+        }
+        if self.list_op_items {
+            let plan = Plan::load(ctx, &name, true)?;
+            let (items, hint) =
+                find::op_items(ctx, &plan.profile, None, self.op_account.as_deref())?;
+            return Ok(Report::SetupOpItems {
+                profile: name,
+                items,
+                hint,
+            });
+        }
+        let terminal = Terminal::open();
+        let Done {
+            lines: done,
+            has_code_source,
+        } = setup(ctx, &self, &name, terminal.as_ref())?;
+        let login = self.login
+            || match &terminal {
+                Some(t) if has_code_source => {
+                    t.confirm(&format!("Log in to {name} now?"), "--login")?
+                }
+                _ => false,
+            };
+        if !login {
+            return Ok(Report::SetUp {
+                profile: name,
+                done,
+                login: None,
+            });
+        }
+        let session = super::login::login(
+            ctx,
+            Login {
+                profile: name.clone(),
+                duration: None,
+                code: None,
+                code_stdin: false,
+                remind: None,
+            },
+        )
+        .map_err(|err| {
+            Error::new(
+                err.kind(),
+                format!(
+                    "{name} is set up ({}), but the first login failed: {}",
+                    done.join("; "),
+                    err.message()
+                ),
+            )
+        })?;
         Ok(Report::SetUp {
-            profile: self.profile,
+            profile: name,
             done,
+            login: Some((session.expiration, ctx.clock.read())),
         })
     }
 }
 
-/// Sets the profile up; returns one line per thing stored.
-fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
-    let name = options.profile.as_str();
+/// The files as setup sees them: with `[PROFILE]`'s long-term keys moved to
+/// `[PROFILE-mfa]` when that is to happen (in memory until setup stores everything).
+struct Plan {
+    files: AwsFiles,
+    profile: Profile,
+    /// Set when `[PROFILE]` holds long-term keys that move to this section.
+    move_to: Option<String>,
+}
+
+impl Plan {
+    /// `move_keys`: whether to plan the move when `[PROFILE]` holds long-term keys (else
+    /// that is an error naming `--move-keys`).
+    fn load(ctx: &Context<'_>, name: &str, move_keys: bool) -> Result<Plan> {
+        let files = AwsFiles::load(&ctx.env)?;
+        let now = ctx.clock.now();
+        let keys_in_place = files.holds_long_term_keys(name) && files.source_of(name).is_none();
+        if !keys_in_place {
+            let profile = files.require_session(&ctx.env, name, now, "setup")?;
+            return Ok(Plan {
+                files,
+                profile,
+                move_to: None,
+            });
+        }
+        let creds = paths::display(&ctx.env, &files.credentials_path);
+        let to = AwsFiles::move_target(name);
+        if files.credentials.has_section(&to) {
+            return Err(Error::new(
+                ErrorKind::ConfigInvalid,
+                format!(
+                    "[{name}] in {creds} holds long-term keys, and [{to}] is there already: keep the keys in one of them (awsmfa keeps {name}'s session in [{name}])"
+                ),
+            ));
+        }
+        if !move_keys {
+            return Err(crate::profiles::keys_in_place(name, &creds));
+        }
+        let moved = files
+            .credentials
+            .move_keys(name, &to, &LONG_TERM_KEYS)
+            .map_err(|e| cannot_move(name, &creds, &e.problem))?;
+        let files = files.with_credentials(crate::profiles::parse_file(
+            &ctx.env,
+            &files.credentials_path,
+            moved,
+        )?);
+        let profile = files.require_session(&ctx.env, name, now, "setup")?;
+        Ok(Plan {
+            files,
+            profile,
+            move_to: Some(to),
+        })
+    }
+}
+
+fn cannot_move(name: &str, creds: &str, problem: &str) -> Error {
+    Error::new(
+        ErrorKind::ConfigInvalid,
+        format!("cannot move the keys of [{name}] in {creds}: {problem}"),
+    )
+}
+
+/// What setup stored, one line each, and whether a code source is recorded now (a first
+/// login can work).
+struct Done {
+    lines: Vec<String>,
+    has_code_source: bool,
+}
+
+/// Finds what is missing, then stores it all.
+fn setup(
+    ctx: &Context<'_>,
+    options: &Setup,
+    name: &str,
+    terminal: Option<&Terminal>,
+) -> Result<Done> {
+    check_options(options, terminal.is_some())?;
     let files = AwsFiles::load(&ctx.env)?;
-    let profile = files.require_session(&ctx.env, name, ctx.clock.now(), "setup")?;
-    if options.op_item.is_none() && (options.op_vault.is_some() || options.op_account.is_some()) {
+    let asked_to_move = options.move_keys
+        || (files.holds_long_term_keys(name)
+            && files.source_of(name).is_none()
+            && !files.credentials.has_section(&AwsFiles::move_target(name))
+            && match terminal {
+                Some(t) => t.confirm(
+                    &format!(
+                        "[{name}] in {} holds long-term keys, where awsmfa keeps {name}'s session. Move them to [{}]?",
+                        paths::display(&ctx.env, &files.credentials_path),
+                        AwsFiles::move_target(name)
+                    ),
+                    "--move-keys",
+                )?,
+                None => false,
+            });
+    let plan = Plan::load(ctx, name, asked_to_move)?;
+    let profile = &plan.profile;
+    if let Some(duration) = &options.duration {
+        crate::duration::session_seconds(duration, "--duration", profile.role_arn.is_some())?;
+    }
+    let process_profile = options
+        .process_profile
+        .as_deref()
+        .map(|process| process_profile(ctx, &plan.files, profile, process))
+        .transpose()?;
+    // Read once: a keychain that does not answer takes its full timeout each time.
+    let previous = find::in_keychain(ctx, name);
+    let device = match options.serial.clone() {
+        // Given: whatever the keychain holds is replaced.
+        Some(serial) => Device {
+            serial,
+            source: DeviceSource::Iam,
+        },
+        None => find::serial(ctx, &plan.files, profile, previous.as_deref(), terminal)?,
+    };
+    let serial = device.serial.clone();
+    if !is_valid_serial(&serial) {
+        return Err(Error::new(
+            ErrorKind::NoSerial,
+            format!(
+                "`{serial}` is not an MFA device ARN: it looks like arn:aws:iam::123456789012:mfa/NAME (IAM → Security credentials → MFA)"
+            ),
+        ));
+    }
+    let chosen_item = match (&options.op_item, terminal) {
+        (None, Some(terminal)) if profile.needs_setup() => find::choose_op_item(
+            ctx,
+            profile,
+            &serial,
+            options.op_account.as_deref(),
+            terminal,
+        )?,
+        _ => find::Chosen::default(),
+    };
+    let item = options.op_item.clone().or(chosen_item.id.clone());
+
+    // The keychain first: if it fails, no file has been touched. If a file write fails
+    // after it, the keychain gets back what it held and the files theirs, so a failed setup
+    // leaves nothing behind. The serial needs no keychain when it came from there, and
+    // stays in the config file when the keychain cannot be reached.
+    let mut done = Vec::new();
+    let stored_in_keychain = if device.source == DeviceSource::Keychain {
+        done.push(format!("MFA serial {serial} is in the keychain"));
+        false
+    } else {
+        match ctx.keychain.set(name, &serial) {
+            Ok(()) => {
+                done.push(format!("MFA serial {serial} stored in the keychain"));
+                true
+            }
+            Err(err) if profile.mfa_serial.as_deref() == Some(serial.as_str()) => {
+                crate::log::debug(&ctx.env, &format!("keychain not used: {err}"));
+                let why = if ctx.env.keychain_off() {
+                    "the keychain is off (AWSMFA_KEYCHAIN=off)"
+                } else {
+                    "the keychain cannot be reached"
+                };
+                done.push(format!(
+                    "MFA serial {serial} stays in {} (mfa_serial): {why}",
+                    paths::display(&ctx.env, &plan.files.config_path)
+                ));
+                false
+            }
+            Err(err) => return Err(err),
+        }
+    };
+    let restore_keychain = || -> bool {
+        if !stored_in_keychain {
+            return true;
+        }
+        match &previous {
+            Some(old) => ctx.keychain.set(name, old),
+            None => ctx.keychain.delete(name),
+        }
+        .is_ok()
+    };
+    let keychain_left = |err: Error| -> Error {
+        if restore_keychain() {
+            err
+        } else {
+            Error::new(
+                err.kind(),
+                format!(
+                    "{}; the MFA serial {serial} stays stored in the keychain",
+                    err.message()
+                ),
+            )
+        }
+    };
+
+    // Every change to the config file, written at once: all of them or none.
+    let mut edits: Vec<ConfigEdit> = Vec::new();
+    let mut values = Vec::new();
+    let mut remove = Vec::new();
+    if let Some(item) = &item {
+        values.push(("awsmfa_op_item", item.clone()));
+        for (key, value) in [
+            ("awsmfa_op_vault", &options.op_vault),
+            ("awsmfa_op_account", &options.op_account),
+        ] {
+            match value {
+                Some(v) => values.push((key, v.clone())),
+                None => remove.push(key),
+            }
+        }
+    }
+    if let Some(duration) = &options.duration {
+        values.push(("awsmfa_duration", duration.clone()));
+    }
+    if !values.is_empty() {
+        edits.push(ConfigEdit {
+            section: plan.files.config_section_of(name),
+            values,
+            remove,
+        });
+    }
+    if let Some(edit) = &process_profile {
+        edits.push(edit.clone());
+    }
+    let config_path = plan.files.config_path.clone();
+    let config_written = write_config(ctx, &config_path, &edits).map_err(keychain_left)?;
+
+    if let Some(to) = &plan.move_to {
+        let creds = paths::display(&ctx.env, &plan.files.credentials_path);
+        move_keys(ctx, &plan.files, name, to).map_err(|err| {
+            let mut err = keychain_left(err);
+            if let Some((old, new)) = &config_written
+                && put_back(ctx, &config_path, new, old.as_deref()).is_err()
+            {
+                err = Error::new(
+                    err.kind(),
+                    format!(
+                        "{}; {} keeps what setup wrote",
+                        err.message(),
+                        paths::display(&ctx.env, &config_path)
+                    ),
+                );
+            }
+            err
+        })?;
+        done.insert(
+            0,
+            format!("long-term keys moved from [{name}] to [{to}] in {creds}"),
+        );
+    }
+
+    let config = paths::display(&ctx.env, &config_path);
+    if let Some(item) = &item {
+        let mut line = match &chosen_item.title {
+            Some(title) => format!("1Password item \"{title}\" (ID {item})"),
+            None => format!("1Password item \"{item}\""),
+        };
+        if let Some(vault) = options.op_vault.as_ref().or(chosen_item.vault.as_ref()) {
+            line.push_str(&format!(" in vault \"{vault}\""));
+        }
+        if let Some(account) = &options.op_account {
+            line.push_str(&format!(" of account {account}"));
+        }
+        line.push_str(&format!(" recorded in {config}"));
+        done.push(line);
+    } else if profile.needs_setup() {
+        done.push(chosen_item.note.unwrap_or_else(|| {
+            format!(
+                "no one-time code source yet: run awsmfa setup {} --op-item \"ITEM\" with the 1Password item that holds the one-time password",
+                shell_word(name)
+            )
+        }));
+    }
+    if let Some(duration) = &options.duration {
+        done.push(format!(
+            "session length {duration} recorded in {config} (awsmfa_duration)"
+        ));
+    }
+    if let Some(edit) = &process_profile {
+        done.push(format!(
+            "[{}] in {config} gets its keys from awsmfa credential-process {}: use it with --profile or AWS_PROFILE",
+            edit.section,
+            shell_word(name)
+        ));
+    }
+    Ok(Done {
+        lines: done,
+        has_code_source: item.is_some() || !profile.needs_setup(),
+    })
+}
+
+/// `guided`: on a terminal, where `--op-account` alone says which account to look in.
+fn check_options(options: &Setup, guided: bool) -> Result<()> {
+    let account_alone = options.op_account.is_some() && !guided;
+    if options.op_item.is_none() && (options.op_vault.is_some() || account_alone) {
         return Err(Error::new(
             ErrorKind::InvalidOption,
             "--op-vault and --op-account go with --op-item: add --op-item ITEM",
@@ -50,116 +410,76 @@ fn setup(ctx: &Context<'_>, options: &Setup) -> Result<Vec<String>> {
             "--op-item needs the item's name or ID",
         ));
     }
-    let process_profile = options
-        .process_profile
-        .as_deref()
-        .map(|process| process_profile(ctx, &files, &profile, process))
-        .transpose()?;
-    let serial = match options.serial.clone() {
-        Some(serial) => serial,
-        None => find_serial(ctx, &files, &profile)?,
-    };
-    if !is_valid_serial(&serial) {
-        return Err(Error::new(
-            ErrorKind::NoSerial,
-            format!(
-                "`{serial}` is not an MFA device ARN: it looks like arn:aws:iam::123456789012:mfa/NAME (IAM → Security credentials → MFA)"
-            ),
-        ));
-    }
+    Ok(())
+}
 
-    // The keychain first: if it fails, the config file has not been touched. If the config
-    // write fails after it, the keychain gets back what it held, so a failed setup leaves
-    // nothing behind.
-    let previous = ctx.keychain.get(name).ok().flatten();
-    ctx.keychain.set(name, &serial)?;
-    let restore = |err: Error| -> Error {
-        let restored = match &previous {
-            Some(old) => ctx.keychain.set(name, old),
-            None => ctx.keychain.delete(name),
-        };
-        match restored {
-            Ok(()) => err,
-            Err(_) => Error::new(
-                err.kind(),
-                format!(
-                    "{}; the MFA serial {serial} stays stored in the keychain",
-                    err.message()
-                ),
-            ),
+/// Writes every edit into the config file at once; returns the text before and after when
+/// it changed.
+fn write_config(
+    ctx: &Context<'_>,
+    path: &std::path::Path,
+    edits: &[ConfigEdit],
+) -> Result<Option<(Option<String>, String)>> {
+    if edits.is_empty() {
+        return Ok(None);
+    }
+    let env = &ctx.env;
+    let mut written = None;
+    crate::store::edit(env, path, |old| {
+        let mut text = old.unwrap_or_default().to_string();
+        for edit in edits {
+            let doc = crate::profiles::parse_file(env, path, text)?;
+            let values: Vec<(&str, &str)> =
+                edit.values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            text = doc
+                .upsert(&edit.section, &values, &edit.remove)
+                .map_err(|e| {
+                    Error::new(
+                        ErrorKind::ConfigInvalid,
+                        format!("cannot write [{}]: {}", edit.section, e.problem),
+                    )
+                })?;
         }
-    };
-    let mut done = vec![format!("MFA serial {serial} stored in the keychain")];
-    // Every change to the config file, written at once: all of them or none.
-    let mut edits: Vec<ConfigEdit> = Vec::new();
-    if let Some(item) = &options.op_item {
-        let mut values = vec![("awsmfa_op_item", item.clone())];
-        let mut remove = Vec::new();
-        for (key, value) in [
-            ("awsmfa_op_vault", &options.op_vault),
-            ("awsmfa_op_account", &options.op_account),
-        ] {
-            match value {
-                Some(v) => values.push((key, v.clone())),
-                None => remove.push(key),
-            }
+        written = Some((old.map(str::to_string), text.clone()));
+        Ok(Some(text))
+    })?;
+    Ok(written)
+}
+
+/// Puts `old` back into `path` if it still holds `new`, what setup wrote (a missing file
+/// comes back empty).
+fn put_back(ctx: &Context<'_>, path: &std::path::Path, new: &str, old: Option<&str>) -> Result<()> {
+    crate::store::edit(&ctx.env, path, |current| {
+        Ok((current == Some(new)).then(|| old.unwrap_or_default().to_string()))
+    })
+    .map(|_| ())
+}
+
+/// Moves `[name]`'s long-term keys to `[to]`, under the lock, re-checked against the file
+/// as it is now: the keys must be those setup read.
+fn move_keys(ctx: &Context<'_>, planned: &AwsFiles, name: &str, to: &str) -> Result<()> {
+    let path = planned.credentials_path.clone();
+    let env = &ctx.env;
+    let creds = paths::display(env, &path);
+    let want: Vec<Option<&str>> = LONG_TERM_KEYS
+        .iter()
+        .map(|key| planned.credentials_value(to, key))
+        .collect();
+    crate::store::edit(env, &path, |old| {
+        let doc = crate::profiles::parse_file(env, &path, old.unwrap_or_default().to_string())?;
+        let same = LONG_TERM_KEYS
+            .iter()
+            .zip(&want)
+            .all(|(key, want)| doc.get(name, key) == *want)
+            && !doc.has_section(to);
+        if !same {
+            return Err(crate::store::changed_underneath(&creds));
         }
-        edits.push(ConfigEdit {
-            section: files.config_section_of(name),
-            values,
-            remove,
-        });
-    }
-    if let Some(edit) = &process_profile {
-        edits.push(edit.clone());
-    }
-    let path = files.config_path.clone();
-    if !edits.is_empty() {
-        let env = &ctx.env;
-        crate::store::edit(env, &path, |old| {
-            let mut text = old.unwrap_or_default().to_string();
-            for edit in &edits {
-                let doc = crate::profiles::parse_file(env, &path, text)?;
-                let values: Vec<(&str, &str)> =
-                    edit.values.iter().map(|(k, v)| (*k, v.as_str())).collect();
-                text = doc
-                    .upsert(&edit.section, &values, &edit.remove)
-                    .map_err(|e| {
-                        Error::new(
-                            ErrorKind::ConfigInvalid,
-                            format!("cannot write [{}]: {}", edit.section, e.problem),
-                        )
-                    })?;
-            }
-            Ok(Some(text))
-        })
-        .map_err(restore)?;
-    }
-    if let Some(item) = &options.op_item {
-        let mut line = format!("1Password item \"{item}\"");
-        if let Some(vault) = &options.op_vault {
-            line.push_str(&format!(" in vault \"{vault}\""));
-        }
-        if let Some(account) = &options.op_account {
-            line.push_str(&format!(" of account {account}"));
-        }
-        line.push_str(&format!(" recorded in {}", paths::display(&ctx.env, &path)));
-        done.push(line);
-    } else if profile.needs_setup() {
-        done.push(format!(
-            "no one-time code source yet: run awsmfa setup {} --op-item \"ITEM\" with the 1Password item that holds the one-time password",
-            shell_word(name)
-        ));
-    }
-    if let Some(edit) = &process_profile {
-        done.push(format!(
-            "[{}] in {} gets its keys from awsmfa credential-process {}: use it with --profile or AWS_PROFILE",
-            edit.section,
-            paths::display(&ctx.env, &path),
-            shell_word(name)
-        ));
-    }
-    Ok(done)
+        doc.move_keys(name, to, &LONG_TERM_KEYS)
+            .map(Some)
+            .map_err(|e| cannot_move(name, &creds, &e.problem))
+    })?;
+    Ok(())
 }
 
 /// One section's change to the config file.
@@ -241,83 +561,4 @@ fn awsmfa_command(env: &crate::paths::Env) -> Result<std::path::PathBuf> {
         Some(candidate) if same(&candidate) => candidate,
         _ => program,
     })
-}
-
-/// `mfa_serial` from the config, else the caller's devices from IAM.
-fn find_serial(ctx: &Context<'_>, files: &AwsFiles, profile: &Profile) -> Result<String> {
-    if let Some(serial) = &profile.mfa_serial {
-        return Ok(serial.clone());
-    }
-    let source = &profile.source_profile;
-    let (Some(access_key_id), Some(secret_access_key)) = (
-        files.credentials_value(source, "aws_access_key_id"),
-        files.credentials_value(source, "aws_secret_access_key"),
-    ) else {
-        return Err(no_serial(&profile.name));
-    };
-    let keys = LongTermKeys {
-        access_key_id: access_key_id.to_string(),
-        secret_access_key: secret_access_key.to_string(),
-    };
-    let endpoints = files.endpoints(&ctx.env, source, Service::Iam);
-    let endpoint = aws::endpoint(&ctx.env, &endpoints, Service::Iam)?;
-    ctx.progress.step("Asking AWS IAM for your MFA devices…");
-    let signed_at = crate::clock::system_time(ctx.clock.now());
-    let devices = aws::block_on(crate::iam::list_mfa_devices(
-        endpoint.as_deref(),
-        &keys,
-        signed_at,
-    ))?
-    .map_err(|e| e.for_profile(&profile.name))?;
-    match devices.as_slice() {
-        [] => Err(Error::new(
-            ErrorKind::NoSerial,
-            format!(
-                "IAM lists no MFA device for the keys of {source}: assign one in IAM → Security credentials, then run awsmfa setup {} --serial ARN",
-                shell_word(&profile.name)
-            ),
-        )),
-        [only] => {
-            ctx.progress.step(&format!("Found MFA device {only}"));
-            Ok(only.clone())
-        }
-        several => choose(&profile.name, several),
-    }
-}
-
-/// Asks on the terminal which device to use; off a terminal, says how to pick one.
-fn choose(name: &str, devices: &[String]) -> Result<String> {
-    let stdin = std::io::stdin();
-    if !stdin.is_terminal() {
-        return Err(Error::new(
-            ErrorKind::NoSerial,
-            format!(
-                "IAM lists several MFA devices ({}): run awsmfa setup {} --serial with the one to use",
-                devices.join(", "),
-                shell_word(name)
-            ),
-        ));
-    }
-    let mut err = std::io::stderr();
-    for (i, device) in devices.iter().enumerate() {
-        let _ = writeln!(err, "  {}) {device}", i + 1);
-    }
-    let _ = write!(err, "Which MFA device for {name}? [1-{}] ", devices.len());
-    let _ = err.flush();
-    let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::io("cannot read the answer", &e))?;
-    line.trim()
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| devices.get(n.wrapping_sub(1)))
-        .cloned()
-        .ok_or_else(|| {
-            Error::new(
-                ErrorKind::InvalidOption,
-                "no device chosen: run setup again and type a number from the list",
-            )
-        })
 }

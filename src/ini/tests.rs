@@ -272,6 +272,91 @@ fn nested_settings_are_read_from_the_sub_setting_lines_only() {
     assert_eq!(doc.nested("services t", "sts", "endpoint_url"), None);
 }
 
+/// `outside`, around the sections called either name.
+fn outside_both(doc: &Document, a: &str, b: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cursor = 0;
+    for s in doc.sections().iter().filter(|s| s.name == a || s.name == b) {
+        parts.push(doc.text()[cursor..s.span.start].to_string());
+        cursor = s.span.end;
+    }
+    parts.push(doc.text()[cursor..].to_string());
+    parts
+}
+
+#[test]
+fn move_keys_changes_only_the_two_sections_over_the_corpus() {
+    const KEYS: [&str; 2] = ["aws_access_key_id", "aws_secret_access_key"];
+    let long_term = [
+        ("aws_access_key_id", "AKIAIOSFODNN7EXAMPLE"),
+        (
+            "aws_secret_access_key",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+    ];
+    for (label, text) in CORPUS {
+        for name in NAMES {
+            let to = format!("{name}-mfa");
+            let label = format!("{label} / [{name}] → [{to}]");
+            // [name] with long-term keys, as a person's file has them.
+            let keys = Document::parse(*text)
+                .unwrap()
+                .upsert(name, &long_term, &[])
+                .unwrap();
+            let before = Document::parse(keys).unwrap();
+            let out = before.move_keys(name, &to, &KEYS).unwrap();
+            let after = Document::parse(out.clone()).unwrap_or_else(|e| panic!("{label}: {e}"));
+            for (key, value) in long_term {
+                assert_eq!(after.get(&to, key), Some(value), "{label}: {key}\n{out}");
+                assert_eq!(after.get(name, key), None, "{label}: {key} left\n{out}");
+            }
+            assert!(after.has_section(name), "{label}: the header must stay");
+            // Everything but the lines of the two sections is as it was; a new [to] comes
+            // last.
+            let old = outside_both(&before, name, &to);
+            let new = outside_both(&after, name, &to);
+            if before.has_section(&to) {
+                assert_eq!(old, new, "{label}");
+            } else {
+                assert_eq!(new.len(), old.len() + 1, "{label}: one new section");
+                assert_eq!(old[..old.len() - 1], new[..old.len() - 1], "{label}");
+                let (o, n) = (&old[old.len() - 1], &new[old.len() - 1]);
+                assert!(
+                    n.starts_with(o.as_str())
+                        && n[o.len()..].chars().all(|c| c == '\r' || c == '\n'),
+                    "{label}: {out:?}"
+                );
+            }
+            // The other settings of [name] survive.
+            for section in before.sections().iter().filter(|s| s.name == *name) {
+                for entry in before.settings(section) {
+                    if !KEYS.iter().any(|k| k.eq_ignore_ascii_case(entry.key)) {
+                        assert!(
+                            after.get(name, entry.key).is_some(),
+                            "{label}: lost {}",
+                            entry.key
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn move_keys_refuses_what_it_cannot_move() {
+    let doc = Document::parse("[work]\naws_access_key_id = AKIA1\n").unwrap();
+    let keys = ["aws_access_key_id", "aws_secret_access_key"];
+    let err = doc.move_keys("work", "work-mfa", &keys).unwrap_err();
+    assert_eq!(err.problem, "[work] has no aws_secret_access_key to move");
+    let err = doc.move_keys("work", "work", &keys[..1]).unwrap_err();
+    assert_eq!(err.problem, "[work] cannot take its own keys");
+    assert_eq!(
+        doc.move_keys("work", "work-mfa", &keys[..1]).unwrap(),
+        "[work]\n\n[work-mfa]\naws_access_key_id = AKIA1\n"
+    );
+}
+
 #[test]
 fn trim_is_str_trim() {
     let ends = [

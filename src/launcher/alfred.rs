@@ -371,11 +371,80 @@ pub(super) fn render(report: &Report) -> String {
                 format!("{profile}: there was no session to remove")
             },
         ),
-        Report::SetUp { profile, done } => ok(
-            "awsmfa set up",
+        Report::SetUp {
             profile,
-            format!("{profile}: {}", done.join("; ")),
-        ),
+            done,
+            login,
+        } => {
+            let mut text = format!("{profile}: {}", done.join("; "));
+            if let Some((expires_at, now)) = login {
+                text.push_str(&format!("; {}", valid_until(*expires_at, now)));
+            }
+            ok("awsmfa set up", profile, text)
+        }
+        Report::SetupCandidates { candidates } => to_json(&setup_choices(
+            candidates
+                .iter()
+                .map(|c| Choice {
+                    title: format!("Set up {}…", c.profile),
+                    subtitle: c.detail.clone(),
+                    arg: c.profile.clone(),
+                    variables: BTreeMap::from([
+                        ("awsmfa_setup_profile", c.profile.clone()),
+                        (
+                            "awsmfa_setup_move_keys",
+                            if c.state == crate::profiles::SetupState::KeysInProfile {
+                                "1"
+                            } else {
+                                "0"
+                            }
+                            .to_string(),
+                        ),
+                    ]),
+                })
+                .collect(),
+            "Nothing to set up",
+            "Every profile with long-term keys in ~/.aws/credentials is set up",
+        )),
+        Report::SetupDevices { profile, devices } => to_json(&setup_choices(
+            devices
+                .iter()
+                .map(|d| Choice {
+                    title: d.serial.clone(),
+                    subtitle: d.source.describe().to_string(),
+                    arg: d.serial.clone(),
+                    variables: BTreeMap::from([
+                        ("awsmfa_setup_profile", profile.clone()),
+                        ("awsmfa_setup_serial", d.serial.clone()),
+                    ]),
+                })
+                .collect(),
+            "No MFA device found",
+            "Assign one in IAM → Security credentials, or pass --serial ARN",
+        )),
+        Report::SetupOpItems {
+            profile,
+            items,
+            hint,
+        } => to_json(&setup_choices(
+            items
+                .iter()
+                .map(|item| Choice {
+                    title: item.title.clone(),
+                    subtitle: match item.hrefs().first() {
+                        Some(url) => format!("{} · {url}", item.vault.name),
+                        None => item.vault.name.clone(),
+                    },
+                    arg: item.id.clone(),
+                    variables: BTreeMap::from([
+                        ("awsmfa_setup_profile", profile.clone()),
+                        ("awsmfa_setup_op_item", item.id.clone()),
+                    ]),
+                })
+                .collect(),
+            "No 1Password item has a one-time password",
+            hint.as_deref().unwrap_or_default(),
+        )),
         Report::Reminders { overview, .. } => ok(
             if overview.enabled {
                 "AWS expiry reminders on"
@@ -444,6 +513,49 @@ pub fn doctor(checks: &[crate::doctor::Check]) -> ScriptFilter<Vec<Item<'_>>> {
         skipknowledge: true,
         items,
     }
+}
+
+/// One row of a setup choice (`setup` without a profile, `--list-devices`,
+/// `--list-op-items`): ↩ passes `arg` on, with the variables the workflow's next step reads.
+#[derive(Serialize, Debug)]
+pub struct Choice {
+    /// The main text.
+    pub title: String,
+    /// The line under it.
+    pub subtitle: String,
+    /// Passed on by ↩.
+    pub arg: String,
+    /// Workflow variables set by ↩.
+    pub variables: BTreeMap<&'static str, String>,
+}
+
+/// The Script Filter of setup choices; none → one row that says why (`title`, `subtitle`),
+/// which ↩ does nothing on.
+fn setup_choices(choices: Vec<Choice>, title: &str, subtitle: &str) -> serde_json::Value {
+    let items: Vec<serde_json::Value> = if choices.is_empty() {
+        vec![serde_json::json!({
+            "title": title,
+            "subtitle": subtitle,
+            "valid": false,
+            "icon": error_icon(),
+            "text": { "copy": subtitle, "largetype": subtitle },
+        })]
+    } else {
+        choices
+            .into_iter()
+            .map(|c| {
+                serde_json::json!({
+                    "uid": c.arg,
+                    "title": c.title,
+                    "subtitle": c.subtitle,
+                    "arg": c.arg,
+                    "valid": true,
+                    "variables": c.variables,
+                })
+            })
+            .collect()
+    };
+    serde_json::json!({ "skipknowledge": true, "items": items })
 }
 
 pub(super) fn render_error(command: Action, profile: Option<&str>, error: &Error) -> String {

@@ -96,7 +96,42 @@ fn render_value(report: &Report) -> serde_json::Value {
         Report::LoggedOut { profile, removed } => {
             json!({ "profile": profile, "logged_out": true, "had_session": removed })
         }
-        Report::SetUp { profile, done } => json!({ "profile": profile, "done": done }),
+        Report::SetUp {
+            profile,
+            done,
+            login,
+        } => json!({
+            "profile": profile,
+            "done": done,
+            "login": login.as_ref().map(|(expires_at, now)| json!({
+                "expires_at": expiry::format(*expires_at),
+                "seconds_left": expires_at.as_second() - now.at.as_second(),
+            })),
+        }),
+        Report::SetupCandidates { candidates } => json!({ "candidates": candidates }),
+        Report::SetupDevices { profile, devices } => json!({
+            "profile": profile,
+            "devices": devices.iter().enumerate().map(|(i, d)| json!({
+                "serial": d.serial,
+                "source": d.source,
+                "proposed": i == 0,
+            })).collect::<Vec<_>>(),
+        }),
+        Report::SetupOpItems {
+            profile,
+            items,
+            hint,
+        } => json!({
+            "profile": profile,
+            "items": items.iter().enumerate().map(|(i, item)| json!({
+                "id": item.id,
+                "title": item.title,
+                "vault": item.vault.name,
+                "urls": item.hrefs(),
+                "proposed": i == 0,
+            })).collect::<Vec<_>>(),
+            "hint": hint,
+        }),
         Report::Reminders { overview: o, .. } => json!({
             "enabled": o.enabled,
             "switch": o.switch_origin,

@@ -73,6 +73,31 @@ pub enum Report {
         profile: String,
         /// What was stored, one line each.
         done: Vec<String>,
+        /// With `--login` (or a yes on the terminal): when the first session expires, and
+        /// the clock read after it was written.
+        login: Option<(Timestamp, Now)>,
+    },
+    /// `setup` without a profile: what can be set up.
+    SetupCandidates {
+        /// The profiles, by name.
+        candidates: Vec<crate::profiles::SetupCandidate>,
+    },
+    /// `setup PROFILE --list-devices`: the MFA devices to choose from, the proposed first.
+    SetupDevices {
+        /// The session profile.
+        profile: String,
+        /// The devices.
+        devices: Vec<crate::iam::Device>,
+    },
+    /// `setup PROFILE --list-op-items`: the 1Password items with a one-time password, the
+    /// proposed (most likely) first.
+    SetupOpItems {
+        /// The session profile.
+        profile: String,
+        /// The items.
+        items: Vec<crate::otp::onepassword::items::Listed>,
+        /// Without items: how to give one a one-time password.
+        hint: Option<String>,
     },
     /// `reminders on|off|status`.
     Reminders {

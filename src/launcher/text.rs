@@ -89,12 +89,52 @@ pub(super) fn render(report: &Report) -> String {
                 format!("{profile}: no session keys to remove\n")
             }
         }
-        Report::SetUp { profile, done } => {
+        Report::SetUp {
+            profile,
+            done,
+            login,
+        } => {
             let mut out = format!("{profile}: set up\n");
             for line in done.iter() {
                 out.push_str(&format!("  {line}\n"));
             }
-            out.push_str(&format!("  next: awsmfa login {}\n", shell_word(profile)));
+            match login {
+                Some((expires_at, now)) => out.push_str(&format!(
+                    "{profile}  {}\n",
+                    describe(crate::expiry::Status::Valid, Some(*expires_at), now)
+                )),
+                None => {
+                    out.push_str(&format!("  next: awsmfa login {}\n", shell_word(profile)));
+                }
+            }
+            out
+        }
+        Report::SetupCandidates { candidates } => {
+            if candidates.is_empty() {
+                return "nothing to set up: every profile with long-term keys is set up (add a profile's keys to ~/.aws/credentials first)\n".into();
+            }
+            let mut out = String::new();
+            for c in candidates {
+                out.push_str(&format!("{}: {}: {}\n", c.profile, c.detail, c.command));
+            }
+            out
+        }
+        Report::SetupDevices { devices, .. } => devices
+            .iter()
+            .map(|d| format!("{}  ({})\n", d.serial, d.source.describe()))
+            .collect(),
+        Report::SetupOpItems { items, hint, .. } => {
+            let mut out: String = items
+                .iter()
+                .map(|item| {
+                    let url = item.hrefs().into_iter().next().unwrap_or_default();
+                    format!("{}  {} · {} {url}\n", item.id, item.title, item.vault.name)
+                        .replace(" \n", "\n")
+                })
+                .collect();
+            if let Some(hint) = hint {
+                out.push_str(&format!("{hint}\n"));
+            }
             out
         }
         Report::Reminders { overview, now } => reminders(overview, now),

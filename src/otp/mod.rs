@@ -150,7 +150,8 @@ impl CodeSource for OnePasswordSource {
     }
 }
 
-fn op_error(err: &onepassword::OpError, profile: &str) -> Error {
+/// An op failure as the one error type, with `profile` in its `awsmfa setup` advice.
+pub fn op_error(err: &onepassword::OpError, profile: &str) -> Error {
     Error::new(err.kind(), err.message(Some(&shell_word(profile))))
 }
 

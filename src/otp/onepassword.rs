@@ -127,42 +127,47 @@ pub fn interpret(
         }
         return Err(OpError::NotACode);
     }
+    Err(failure(code, stderr, item))
+}
 
+/// Pure: what a failed op run (any command) means, from its exit code and stderr; `item` is
+/// the item it was asked about, for the messages that name it.
+pub fn failure(code: Option<i32>, stderr: &str, item: &str) -> OpError {
     let message = op_message(stderr);
     let lower = message.to_lowercase();
     if lower.contains("more than one item matches") {
-        return Err(OpError::Ambiguous {
+        return OpError::Ambiguous {
             item: item.to_owned(),
             ids: ambiguous_ids(stderr),
-        });
+        };
     }
     if lower.contains("isn't a vault") {
-        return Err(OpError::VaultNotFound {
+        return OpError::VaultNotFound {
             vault: first_quoted(&message).unwrap_or_default().to_owned(),
-        });
+        };
     }
     if lower.contains("isn't an item") {
-        return Err(OpError::ItemNotFound {
+        return OpError::ItemNotFound {
             item: item.to_owned(),
-        });
+        };
     }
     if lower.contains("one-time password") {
-        return Err(OpError::NoOtp {
+        return OpError::NoOtp {
             item: item.to_owned(),
-        });
+        };
     }
     if lower.contains("authorization prompt dismissed")
         || lower.contains("connecting to desktop app timed out")
     {
-        return Err(OpError::Locked);
+        return OpError::Locked;
     }
     if let Some(at) = lower.find("connecting to desktop app:") {
         let reason = message[at + "connecting to desktop app:".len()..].trim();
         // op goes on with a long ", make sure 1Password CLI is installed correctly, …".
         let reason = reason.split(", make sure").next().unwrap_or(reason);
-        return Err(OpError::AppUnreachable {
+        return OpError::AppUnreachable {
             reason: quote(reason.trim_end_matches('.')),
-        });
+        };
     }
     for marker in [
         "found no accounts for filter",
@@ -171,27 +176,27 @@ pub fn interpret(
         if let Some(at) = lower.find(marker) {
             let filter = message[at + marker.len()..].trim().trim_matches('"').trim();
             if !filter.is_empty() {
-                return Err(OpError::UnknownAccount {
+                return OpError::UnknownAccount {
                     account: filter.to_owned(),
-                });
+                };
             }
-            return Err(OpError::NotSignedIn {
+            return OpError::NotSignedIn {
                 reason: sign_in_reason(&message),
-            });
+            };
         }
     }
     if lower.contains("not currently signed in")
         || lower.contains("account is not signed in")
         || lower.contains("no accounts configured")
     {
-        return Err(OpError::NotSignedIn {
+        return OpError::NotSignedIn {
             reason: sign_in_reason(&message),
-        });
+        };
     }
 
-    Err(OpError::Failed {
+    OpError::Failed {
         message: OP.said(&message, code),
-    })
+    }
 }
 
 /// Why no one-time code could be had from 1Password.
@@ -455,6 +460,8 @@ fn spawn_error(program: &Path, err: &io::Error) -> OpError {
         },
     }
 }
+
+pub mod items;
 
 #[cfg(test)]
 mod tests;

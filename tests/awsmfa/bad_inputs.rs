@@ -400,14 +400,33 @@ fn profile_name_with_shell_metacharacters() {
 }
 
 #[test]
-fn profile_without_long_term_keys() {
+fn profile_without_a_source_profile() {
+    let home = Home::new(
+        &format!("{CONFIG}[profile nokeys]\nregion = eu-west-1\n"),
+        &credentials(),
+    );
+    assert_refused(
+        &home,
+        &mut login(&home, "nokeys"),
+        Want {
+            progress: &[],
+            message: "nokeys has no source profile with long-term keys: add [nokeys-mfa] with aws_access_key_id and aws_secret_access_key to ~/.aws/credentials, or set awsmfa_source_profile in [profile nokeys]",
+            exit: 3,
+            kind: "not_mfa_profile",
+        },
+    );
+}
+
+/// As a new user has it: the long-term keys in [other] itself.
+#[test]
+fn profile_holding_its_own_long_term_keys() {
     let home = home();
     assert_refused(
         &home,
         &mut login(&home, "other"),
         Want {
             progress: &[],
-            message: "other has no source profile with long-term keys: add [other-mfa] with aws_access_key_id and aws_secret_access_key to ~/.aws/credentials, or set awsmfa_source_profile in [profile other]",
+            message: "[other] in ~/.aws/credentials holds long-term keys, where awsmfa keeps other's session: run awsmfa setup other --move-keys to move them to [other-mfa] (nothing else in the file changes)",
             exit: 3,
             kind: "not_mfa_profile",
         },

@@ -112,10 +112,7 @@ fn setup_without_a_serial_finds_the_device_through_iam_and_stores_it() {
     let name = format!("iam-setup-{}", std::process::id());
     let home = Home::new(
         "",
-        &format!(
-            "[{name}-mfa]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            alice.access_key_id, alice.secret_access_key
-        ),
+        &format!("[{name}-mfa]\n{}", Moto::key_lines(&seed["alice"])),
     );
     let out = home
         .cmd()

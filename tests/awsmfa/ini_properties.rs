@@ -23,7 +23,7 @@ mod invariants;
 mod corpus;
 
 use awsmfa::ini::Document;
-use invariants::{check_parse, check_remove, check_upsert};
+use invariants::{check_move, check_parse, check_remove, check_upsert};
 use proptest::prelude::*;
 use proptest::sample::{select, subsequence};
 use proptest::test_runner::{Config, FileFailurePersistence, RngAlgorithm};
@@ -306,6 +306,26 @@ proptest! {
     }
 
     #[test]
+    fn move_keys_changes_only_the_two_sections(
+        text in file(),
+        from in select(NAMES),
+        to in select(NAMES),
+        seeded in any::<bool>(),
+        keys in subsequence(&["aws_access_key_id", "aws_secret_access_key", "region"][..], 1..=3),
+    ) {
+        // Half of the files get the keys in [from] first, as `setup --move-keys` finds them.
+        let text = if seeded {
+            let values: Vec<(&str, &str)> = keys.iter().map(|k| (*k, "AKIAEXAMPLE")).collect();
+            Document::parse(text.as_str()).unwrap().upsert(from, &values, &[]).unwrap()
+        } else {
+            text
+        };
+        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
+        let moved = check_move(&text, from, to, &keys).map_err(TestCaseError::fail)?;
+        prop_assert!(moved || !seeded || from == to, "refused a move of keys [{}] holds", from);
+    }
+
+    #[test]
     fn any_name_key_or_value_is_refused_or_reads_back_as_written(
         text in file(),
         name in odd(),
@@ -376,6 +396,36 @@ fn the_aws_cli_reads_every_edit_of_a_file_it_read() {
                 "after": doc.upsert(name, corpus::VALUES, corpus::REMOVE).unwrap(),
                 "name": name,
                 "values": corpus::VALUES,
+                "warned": !doc.cli_problems().is_empty(),
+            });
+            pairs.push_str(&pair.to_string());
+            pairs.push('\n');
+        }
+    }
+    // And `setup --move-keys` over the corpus: the long-term keys of [NAME] moved to
+    // [NAME-mfa].
+    let long_term = [
+        ("aws_access_key_id", "AKIAIOSFODNN7EXAMPLE"),
+        (
+            "aws_secret_access_key",
+            "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        ),
+    ];
+    let keys = ["aws_access_key_id", "aws_secret_access_key"];
+    for (_, text) in corpus::CORPUS {
+        for name in corpus::NAMES {
+            let before = Document::parse(*text)
+                .unwrap()
+                .upsert(name, &long_term, &[])
+                .unwrap();
+            let doc = Document::parse(before.as_str()).unwrap();
+            let to = format!("{name}-mfa");
+            let pair = serde_json::json!({
+                "before": before,
+                "after": doc.move_keys(name, &to, &keys).unwrap(),
+                "name": to,
+                "moved_from": name,
+                "values": long_term,
                 "warned": !doc.cli_problems().is_empty(),
             });
             pairs.push_str(&pair.to_string());

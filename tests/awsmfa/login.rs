@@ -378,12 +378,10 @@ fn a_failed_setup_takes_its_serial_back_out_of_the_keychain() {
     let keychain = MemoryKeychain::default();
     let clock = FakeClock::at("2026-11-25T10:00:10Z");
     let setup = awsmfa::cli::Setup {
-        profile: "restore".into(),
+        profile: Some("restore".into()),
         serial: Some("arn:aws:iam::123456789012:mfa/restore".into()),
         op_item: Some("AWS restore".into()),
-        op_vault: None,
-        op_account: None,
-        process_profile: None,
+        ..awsmfa::cli::Setup::default()
     };
     let outcome = run_in_process(
         home.env(),

@@ -30,3 +30,4 @@ mod regression;
 mod reminders;
 mod role_profiles;
 mod secrets;
+mod setup;

@@ -359,14 +359,7 @@ fn a_yubikey_password_prompt_never_stalls_a_login_run_from_a_terminal() {
     login
         .args(["--format", "json"])
         .env("FAKE_YKMAN_MODE", "password");
-    let mut in_terminal = std::process::Command::new(crate::support::python());
-    in_terminal
-        .arg(Path::new(crate::support::REPO).join("tests/support/with_terminal.py"))
-        .arg(login.get_program())
-        .args(login.get_args())
-        .env_clear()
-        .envs(login.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))))
-        .current_dir(home.path());
+    let mut in_terminal = crate::support::at_terminal(&login, None);
     let started = std::time::Instant::now();
     let out = output_within(&mut in_terminal, std::time::Duration::from_secs(45));
     check_refusal(

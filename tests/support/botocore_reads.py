@@ -3,7 +3,9 @@ the configparser setup the AWS CLI v1 and boto3 use).
 
 Reads JSON lines from stdin, each {"before": TEXT, "after": TEXT, "name": SECTION,
 "values": [[KEY, VALUE], ...], "warned": BOOL}: an AWS file before and after awsmfa's edit of
-SECTION, and whether awsmfa warns that the AWS CLI will not read the file before. awsmfa must
+SECTION, and whether awsmfa warns that the AWS CLI will not read the file before. With
+"moved_from": OTHER, the edit moved the keys of "values" from OTHER to SECTION: OTHER must read
+as before without them. awsmfa must
 warn exactly when botocore refuses that file. For every file botocore reads before the edit,
 it must read the result too, with SECTION holding each VALUE, and every other section exactly
 as before. Prints how many pairs it checked and the first that fails, and exits 1 if any
@@ -50,7 +52,19 @@ def problem(pair, folder):
     for key, value in pair["values"]:
         if section.get(key.lower()) != value:
             return f"the AWS CLI reads {key} of [{name}] as {section.get(key.lower())!r}, not {value!r}"
-    others = lambda parsed: {k: v for k, v in parsed.items() if k != name}
+    moved_from = pair.get("moved_from")
+    if moved_from is not None:
+        # A move: the keys left the section they came from, which keeps everything else.
+        keys = {key.lower() for key, _ in pair["values"]}
+        kept = lambda parsed: {
+            k: v for k, v in parsed.get(moved_from, {}).items() if k not in keys
+        }
+        if set(after.get(moved_from, {})) & keys:
+            return f"[{moved_from}] still holds a moved key after the move"
+        if kept(before) != kept(after):
+            return f"the AWS CLI reads the rest of [{moved_from}] differently after the move"
+    edited = {name, moved_from}
+    others = lambda parsed: {k: v for k, v in parsed.items() if k not in edited}
     if others(before) != others(after):
         return "the AWS CLI reads the other sections differently after the edit"
     return None

@@ -210,3 +210,66 @@ def test_argv_log(tmp_path):
     run("--version", FAKE_OP_ARGV_LOG=str(log))
     lines = [json.loads(line) for line in log.read_text().splitlines()]
     assert lines == [["item", "get", "AWS \"work\"", "--otp", "--vault", "Team Vault"], ["--version"]]
+
+
+ACCOUNT = json.dumps([
+    {"title": "AWS (work)", "vault": "Work", "urls": ["https://123456789012.signin.aws.amazon.com/console"], "otp": True},
+    {"title": "Netflix", "urls": ["https://netflix.com", "https://www.netflix.com"]},
+    {"title": "GitHub", "otp": True},
+])
+
+
+def test_item_list_prints_the_real_clis_json():
+    result = run("item", "list", "--format", "json", FAKE_OP_ITEM_LIST=ACCOUNT)
+    assert (result.returncode, result.stderr) == (0, "")
+    items = json.loads(result.stdout)
+    assert [item["title"] for item in items] == ["AWS (work)", "Netflix", "GitHub"]
+    first = items[0]
+    # The shape of the real CLI's list (1Password CLI 2.x): no fields, and never a secret.
+    assert set(first) == {
+        "id", "title", "version", "vault", "category", "last_edited_by", "created_at",
+        "updated_at", "additional_information", "urls",
+    }
+    assert re.fullmatch(r"[a-z2-7]{26}", first["id"])
+    assert first["vault"]["name"] == "Work" and first["vault"]["id"]
+    assert first["urls"] == [{"label": "website", "primary": True,
+                              "href": "https://123456789012.signin.aws.amazon.com/console"}]
+    assert "primary" not in items[1]["urls"][1]
+    assert "urls" not in items[2]
+    assert "JBSWY3DP" not in result.stdout and "fields" not in result.stdout
+    work = run("item", "list", "--vault", "Work", "--format=json", FAKE_OP_ITEM_LIST=ACCOUNT)
+    assert [item["title"] for item in json.loads(work.stdout)] == ["AWS (work)"]
+    assert json.loads(run("item", "list", "--format", "json").stdout) == []
+
+
+def test_item_get_json_has_the_fields_and_the_otp_by_id_or_title():
+    items = json.loads(run("item", "list", "--format", "json", FAKE_OP_ITEM_LIST=ACCOUNT).stdout)
+    result = run("item", "get", "--format", "json", "--", items[0]["id"], FAKE_OP_ITEM_LIST=ACCOUNT,
+                 FAKE_OP_CODE="654321")
+    assert result.returncode == 0, result.stderr
+    item = json.loads(result.stdout)
+    assert {k: item[k] for k in ("id", "title", "vault")} == {k: items[0][k] for k in ("id", "title", "vault")}
+    otp = [field for field in item["fields"] if field["type"] == "OTP"]
+    assert len(otp) == 1
+    assert otp[0]["label"] == "one-time password"
+    assert otp[0]["value"].startswith("otpauth://totp/")
+    assert otp[0]["totp"] == "654321"
+    plain = json.loads(run("item", "get", "Netflix", "--format", "json", FAKE_OP_ITEM_LIST=ACCOUNT).stdout)
+    assert [field["type"] for field in plain["fields"]] == ["STRING", "CONCEALED"]
+    # The same items answer --otp: with a one-time password, or op's no-OTP error.
+    assert run("item", "get", "GitHub", "--otp", FAKE_OP_ITEM_LIST=ACCOUNT).stdout == "123456\n"
+    assert failure(run("item", "get", "Netflix", "--otp", FAKE_OP_ITEM_LIST=ACCOUNT)) == \
+        without_prefix(fixture("no-otp.txt")).replace("AWS work", "Netflix")
+
+
+def test_item_list_and_json_get_fail_as_the_real_cli_does():
+    assert failure(run("item", "list", "--format", "json", FAKE_OP_MODE="locked")) == \
+        without_prefix(fixture("desktop-app-timed-out.txt"))
+    assert failure(run("item", "list", "--format", "json", FAKE_OP_MODE="not_signed_in")) == \
+        "error initializing client: " + without_prefix(fixture("not-signed-in.txt"))
+    missing = run("item", "get", "nonexistentitemid123456789abc", "--format", "json", FAKE_OP_ITEM_LIST=ACCOUNT)
+    assert failure(missing) == without_prefix(fixture("item-not-found.txt"))
+    assert failure(run("item", "list", "--format", "json", "--vault", "Invalid Vault",
+                       FAKE_OP_VAULTS="Private")) == without_prefix(fixture("vault-not-found.txt"))
+    assert "implements only" in failure(run("item", "list"))
+    assert failure(run("item", "list", "--format", "json", "--otp")) == "unknown flag: --otp\n"

@@ -136,6 +136,19 @@ impl Moto {
         serde_json::from_slice(&output.stdout).expect("iam_seed.py prints one JSON object")
     }
 
+    /// The long-term key lines of a user [`Moto::seed_iam`] made, for a credentials file.
+    pub fn key_lines(user: &serde_json::Value) -> String {
+        format!(
+            "aws_access_key_id = {}\naws_secret_access_key = {}\n",
+            user["access_key_id"]
+                .as_str()
+                .expect("a seeded user's key ID"),
+            user["secret_access_key"]
+                .as_str()
+                .expect("a seeded user's secret key")
+        )
+    }
+
     /// From now on moto checks each request's SigV4 signature against the keys it issued and
     /// evaluates the caller's IAM policies (its `INITIAL_NO_AUTH_ACTION_COUNT`, set to 0
     /// through its own API). Only on a private server ([`Moto::start`]): it breaks requests
@@ -584,6 +597,27 @@ fn finished_within(cmd: &mut Command, limit: Duration) -> Output {
         stdout: stdout.join().unwrap(),
         stderr: stderr.join().unwrap(),
     }
+}
+
+/// `cmd` run as from a terminal window (`tests/support/with_terminal.py`): the leader of a
+/// session whose controlling terminal is a fresh pseudo-terminal. With `typed`, a person sits
+/// there: stdin and stderr are that terminal, `typed` is typed ahead (one answer a line), and
+/// the output's stderr is all the terminal showed (prompts, progress, echoed answers).
+pub fn at_terminal(cmd: &Command, typed: Option<&str>) -> Command {
+    let mut in_terminal = Command::new(python());
+    in_terminal.arg(Path::new(REPO).join("tests/support/with_terminal.py"));
+    if let Some(typed) = typed {
+        in_terminal.args(["--typed", typed]);
+    }
+    in_terminal
+        .arg(cmd.get_program())
+        .args(cmd.get_args())
+        .env_clear()
+        .envs(cmd.get_envs().filter_map(|(k, v)| v.map(|v| (k, v))));
+    if let Some(dir) = cmd.get_current_dir() {
+        in_terminal.current_dir(dir);
+    }
+    in_terminal
 }
 
 /// Runs `cmd` within [`LIMIT`].
