@@ -1,8 +1,9 @@
 #!/bin/bash
-# awsmfa's Alfred entry point. info.plist runs it with the user's input as an argument (never
-# pasted into the script text):
+# awsmfa's Alfred entry point for everything but the common keystroke: info.plist runs it with
+# the user's input as an argument (never pasted into the script text):
 #
-#   awsmfa-alfred.sh list [QUERY]     Script Filter JSON: one item per profile (awsmfa list)
+#   awsmfa-alfred.sh list [QUERY]     Script Filter JSON: one item per profile (awsmfa list),
+#                                     when awsmfa-alfred-list hands a keystroke on (see there)
 #   awsmfa-alfred.sh login PROFILE    Run Script JSON for the notification (awsmfa login)
 #   awsmfa-alfred.sh logout PROFILE   Run Script JSON for the notification (awsmfa logout)
 #
@@ -23,8 +24,8 @@
 #
 # It finds the awsmfa binary, turns the workflow's configuration (which Alfred exports as
 # environment variables) into awsmfa's environment, and makes sure Alfred always gets JSON it
-# can show, even when awsmfa is missing or dies without a word. Everything else - status,
-# countdown, ranking, messages - is awsmfa's.
+# can show, even when awsmfa is missing, blocked by macOS or dies without a word. Everything
+# else - status, countdown, ranking, messages - is awsmfa's.
 #
 # Written for /bin/bash 3.2, the bash that macOS ships.
 
@@ -104,8 +105,13 @@ if [[ -n "${awsmfa_op_path:-}" ]]; then expand_home AWSMFA_OP "$awsmfa_op_path";
 # Alfred sets alfred_debug=1 while its debugger is open: show awsmfa's debug log there too.
 if [[ "${alfred_debug:-}" == 1 && -z "${AWSMFA_LOG:-}" ]]; then export AWSMFA_LOG=debug; fi
 
+# Where macOS users install awsmfa: `brew install` of the project's tap.
+brew_install='brew install awsmfa/tap/awsmfa'
+
 # Sets `awsmfa` to the binary to run, or says why there is none: `problem` (an item's title),
-# `problem_hint` (its subtitle: what to do) and `problem_message` (both in one line).
+# `problem_hint` (its subtitle: what to do) and `problem_message` (both in one line). The
+# order is awsmfa-alfred-list's: "awsmfa path", Homebrew's (kept up to date by `brew
+# upgrade`, and signed), the one bundled with the workflow, then PATH and ~/.cargo/bin.
 awsmfa=''
 problem=''
 problem_hint=''
@@ -123,7 +129,7 @@ find_awsmfa() {
         problem_message="“awsmfa path” ($candidate) is not an executable file: correct or clear it in the workflow's Configure Workflow…"
         return 1
     fi
-    for candidate in "$workflow_dir/awsmfa" /opt/homebrew/bin/awsmfa /usr/local/bin/awsmfa; do
+    for candidate in /opt/homebrew/bin/awsmfa /usr/local/bin/awsmfa "$workflow_dir/awsmfa"; do
         if [[ -f "$candidate" && -x "$candidate" ]]; then
             awsmfa=$candidate
             return 0
@@ -137,45 +143,27 @@ find_awsmfa() {
     done
     if [[ -f "$workflow_dir/awsmfa" ]]; then
         problem="The awsmfa bundled with this workflow is not executable"
-        problem_hint="Reinstall the workflow, or run: chmod +x '$workflow_dir/awsmfa'"
-        problem_message="$problem: reinstall the workflow, or run chmod +x '$workflow_dir/awsmfa'"
+        problem_hint="Install awsmfa with Homebrew ($brew_install), or reinstall the workflow"
+        problem_message="$problem: install awsmfa with Homebrew ($brew_install), or reinstall the workflow"
     else
         problem="awsmfa is not installed"
-        problem_hint="Install the workflow from an awsmfa release (it includes awsmfa), or set “awsmfa path” in Configure Workflow…"
-        problem_message="awsmfa is not installed: install the workflow from an awsmfa release (it includes awsmfa), or set “awsmfa path” in the workflow's Configure Workflow…"
+        problem_hint="Install it with Homebrew ($brew_install), or set “awsmfa path” in Configure Workflow…"
+        problem_message="awsmfa is not installed: install it with Homebrew ($brew_install), or set “awsmfa path” in the workflow's Configure Workflow…"
     fi
     return 1
 }
 
-# macOS marks downloaded files as quarantined, and Gatekeeper will not run a binary that is
-# marked and not notarized. Remove the mark from the bundled awsmfa once per workflow version
-# and binary; a marker file in the workflow's Alfred data folder remembers that it is done.
-quarantine_marker="${alfred_workflow_data:-}/quarantine-cleared-${alfred_workflow_version:-unversioned}"
-on_macos_bundled() {
+# Whether macOS stopped awsmfa: it could not start (126) or was killed (137, SIGKILL), and the
+# binary carries the quarantine attribute of a download, which is how Gatekeeper stops a
+# binary that is not notarized. This script never removes the attribute: that is for the
+# person to decide (Homebrew, or System Settings → Privacy & Security).
+blocked_by_macos() {
     case ${OSTYPE:-} in darwin*) ;; *) return 1 ;; esac
-    [[ "$awsmfa" == "$workflow_dir/awsmfa" && -n "${alfred_workflow_data:-}" ]]
-}
-quarantined() {
+    [[ $status -eq 126 || $status -eq 137 ]] || return 1
     xattr -p com.apple.quarantine "$awsmfa" >/dev/null 2>&1
 }
-clear_quarantine() {
-    on_macos_bundled || return 0
-    if [[ -f "$quarantine_marker" && ! "$awsmfa" -nt "$quarantine_marker" ]]; then return 0; fi
-    xattr -dr com.apple.quarantine "$awsmfa" 2>/dev/null
-    if quarantined; then
-        echo "awsmfa-alfred: could not remove the quarantine attribute from $awsmfa" >&2
-        return 0
-    fi
-    mkdir -p "$alfred_workflow_data" && printf '%s\n' "$awsmfa" >"$quarantine_marker"
-}
-# After awsmfa was killed (137) or could not run (126): was it Gatekeeper, and is that fixed
-# now? This catches a reinstall of the same version, which the marker does not.
-unblocked_by_gatekeeper() {
-    on_macos_bundled && quarantined || return 1
-    rm -f "$quarantine_marker"
-    clear_quarantine
-    ! quarantined
-}
+blocked_title='macOS blocked awsmfa: it is not notarized'
+blocked_hint="Install it with Homebrew ($brew_install), or allow it in System Settings → Privacy & Security, then try again"
 
 # Runs awsmfa with the given arguments: its stdout into `output`, its exit status into `status`,
 # its last stderr line into `last_error`. Its stderr then goes on to Alfred's debugger. Its
@@ -196,10 +184,6 @@ run_awsmfa() {
     set +C
     output=$(exec_awsmfa "$@")
     status=$?
-    if [[ $status -eq 126 || $status -eq 137 ]] && unblocked_by_gatekeeper; then
-        output=$(exec_awsmfa "$@")
-        status=$?
-    fi
     if [[ -s "$err_file" ]]; then
         cat "$err_file" >&2
         while IFS= read -r line || [[ -n "$line" ]]; do
@@ -266,7 +250,6 @@ list() {
         print_error_item "$problem" "$problem_hint" "$problem_message"
         return 0
     fi
-    clear_quarantine
     if [[ -n "$code" ]]; then
         run_awsmfa list --format alfred --with-typed-code -- "$query"
     elif [[ -n "$query" ]]; then
@@ -287,6 +270,10 @@ list() {
         printf '%s\n' "$output"
         return 0
     fi
+    if blocked_by_macos; then
+        print_error_item "$blocked_title" "$blocked_hint" "$blocked_title: $blocked_hint"
+        return 0
+    fi
     message=$(silent_failure list)
     print_error_item "$message" "Run awsmfa list in Terminal for details" "$message"
 }
@@ -301,7 +288,6 @@ action() {
         print_action_error "$verb" "$profile" binary_not_found "$problem_message"
         return 0
     fi
-    clear_quarantine
     if [[ $verb == login && -n "$typed_code" ]]; then
         stdin_line=$typed_code
         run_awsmfa login --format alfred --code-stdin -- "$profile"
@@ -312,6 +298,10 @@ action() {
     # read it, so a failure must not stop the workflow here.
     if [[ "$output" == '{'* ]]; then
         printf '%s\n' "$output"
+        return 0
+    fi
+    if blocked_by_macos; then
+        print_action_error "$verb" "$profile" binary_blocked "$blocked_title: $blocked_hint"
         return 0
     fi
     print_action_error "$verb" "$profile" internal "$(silent_failure "$verb")"

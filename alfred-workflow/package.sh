@@ -44,11 +44,11 @@ stage=$(mktemp -d "${TMPDIR:-/tmp}/awsmfa-workflow.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 
 mkdir "$stage/icons"
-cp "$here/icon.png" "$here/awsmfa-alfred.sh" "$stage/"
+cp "$here/icon.png" "$here/awsmfa-alfred.sh" "$here/awsmfa-alfred-list" "$stage/"
 cp "$here"/icons/*.png "$stage/icons/"
 cp "$binary" "$stage/awsmfa"
 chmod 0644 "$stage/icon.png" "$stage"/icons/*.png
-chmod 0755 "$stage/awsmfa" "$stage/awsmfa-alfred.sh"
+chmod 0755 "$stage/awsmfa" "$stage/awsmfa-alfred.sh" "$stage/awsmfa-alfred-list"
 
 # The top-level <key>version</key> is the only one directly under the root <dict>, one tab in;
 # the objects' own version keys are deeper.
@@ -67,6 +67,6 @@ fi
 mkdir -p "$(dirname "$out")"
 out_abs="$(cd "$(dirname "$out")" && pwd)/$(basename "$out")"
 rm -f "$out_abs"
-(cd "$stage" && zip -q -X -r "$out_abs" info.plist icon.png icons awsmfa-alfred.sh awsmfa)
+(cd "$stage" && zip -q -X -r "$out_abs" info.plist icon.png icons awsmfa-alfred.sh awsmfa-alfred-list awsmfa)
 
 echo "$out_abs (awsmfa $version)"

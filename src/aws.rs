@@ -175,10 +175,10 @@ pub fn too_large(service: Service) -> Error {
     )
 }
 
-/// The SDK's HTTPS client (rustls, aws-lc), every answer [`capped`].
+/// The SDK's HTTPS client (rustls with ring), every answer [`capped`].
 pub fn https_client() -> SharedHttpClient {
     let inner = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .build_https();
     SharedHttpClient::new(CappedClient(inner))
 }

@@ -9,17 +9,25 @@ use crate::expiry::Status;
 
 /// A span of seconds for people: `7h 58m`, `42m`, `3m 20s`, `2d 4h`.
 pub fn human(seconds: i64) -> String {
+    let mut out = String::new();
+    human_into(&mut out, seconds);
+    out
+}
+
+/// [`human`], appended to `out`.
+pub fn human_into(out: &mut String, seconds: i64) {
+    use std::fmt::Write;
     let s = seconds.unsigned_abs();
     let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3_600, s % 3_600 / 60, s % 60);
-    match (d, h, m) {
-        (0, 0, 0) => format!("{sec}s"),
-        (0, 0, m) if m < 10 && sec > 0 => format!("{m}m {sec}s"),
-        (0, 0, m) => format!("{m}m"),
-        (0, h, 0) => format!("{h}h"),
-        (0, h, m) => format!("{h}h {m}m"),
-        (d, 0, _) => format!("{d}d"),
-        (d, h, _) => format!("{d}d {h}h"),
-    }
+    let _ = match (d, h, m) {
+        (0, 0, 0) => write!(out, "{sec}s"),
+        (0, 0, m) if m < 10 && sec > 0 => write!(out, "{m}m {sec}s"),
+        (0, 0, m) => write!(out, "{m}m"),
+        (0, h, 0) => write!(out, "{h}h"),
+        (0, h, m) => write!(out, "{h}h {m}m"),
+        (d, 0, _) => write!(out, "{d}d"),
+        (d, h, _) => write!(out, "{d}d {h}h"),
+    };
 }
 
 /// Whole minutes, rounded up, for reminders: `10 min`, `1 h 30 min`.
@@ -35,47 +43,76 @@ pub fn minutes(seconds: i64) -> String {
 
 /// The wall-clock time of `ts` in the local time zone: `18:42`, or `Thu 18:42` on another day.
 pub fn local_clock(ts: Timestamp, now: &Now) -> String {
-    let at = ts.to_zoned_datetime(now.tz.clone());
-    let today = now.at.to_zoned_datetime(now.tz.clone());
-    // Formatted by hand: strftime parses its pattern on every call, once per listed profile.
-    let clock = format!("{:02}:{:02}", at.hour(), at.minute());
-    if at.date() == today.date() {
-        clock
-    } else {
-        let day = match at.weekday() {
-            jiff::civil::Weekday::Monday => "Mon",
-            jiff::civil::Weekday::Tuesday => "Tue",
-            jiff::civil::Weekday::Wednesday => "Wed",
-            jiff::civil::Weekday::Thursday => "Thu",
-            jiff::civil::Weekday::Friday => "Fri",
-            jiff::civil::Weekday::Saturday => "Sat",
-            jiff::civil::Weekday::Sunday => "Sun",
-        };
-        format!("{day} {clock}")
-    }
+    let mut out = String::new();
+    Clockface::new(now).clock_into(&mut out, ts);
+    out
 }
 
 /// The status line people read: `valid · expires 18:42 (in 7h 58m)`, `expired 2h ago`,
 /// `no session yet`.
 pub fn describe(status: Status, expires_at: Option<Timestamp>, now: &Now) -> String {
-    match (status, expires_at) {
-        (Status::Valid | Status::Expiring, Some(at)) => {
-            let left = at.as_second() - now.at.as_second();
-            let word = if status == Status::Expiring {
-                "expiring"
-            } else {
-                "valid"
-            };
-            format!(
-                "{word} · expires {} (in {})",
-                local_clock(at, now),
-                human(left)
-            )
+    let mut out = String::new();
+    Clockface::new(now).describe_into(&mut out, status, expires_at);
+    out
+}
+
+/// `now` with today's date in the local time zone worked out once, for writing the times of
+/// many profiles (`list` writes hundreds on every keystroke in Alfred).
+pub struct Clockface<'a> {
+    now: &'a Now,
+    today: jiff::civil::Date,
+}
+
+impl<'a> Clockface<'a> {
+    /// Reads today's date off `now`.
+    pub fn new(now: &'a Now) -> Self {
+        Clockface {
+            now,
+            today: now.at.to_zoned_datetime(now.tz.clone()).date(),
         }
-        (Status::Expired, Some(at)) => {
-            format!("expired {} ago", human(now.at.as_second() - at.as_second()))
+    }
+
+    /// [`local_clock`], appended to `out`.
+    pub fn clock_into(&self, out: &mut String, ts: Timestamp) {
+        use std::fmt::Write;
+        let at = self.now.tz.to_datetime(ts);
+        if at.date() != self.today {
+            out.push_str(match at.weekday() {
+                jiff::civil::Weekday::Monday => "Mon ",
+                jiff::civil::Weekday::Tuesday => "Tue ",
+                jiff::civil::Weekday::Wednesday => "Wed ",
+                jiff::civil::Weekday::Thursday => "Thu ",
+                jiff::civil::Weekday::Friday => "Fri ",
+                jiff::civil::Weekday::Saturday => "Sat ",
+                jiff::civil::Weekday::Sunday => "Sun ",
+            });
         }
-        _ => "no session yet".to_string(),
+        // By hand: strftime parses its pattern on every call.
+        let _ = write!(out, "{:02}:{:02}", at.hour(), at.minute());
+    }
+
+    /// [`describe`], appended to `out`.
+    pub fn describe_into(&self, out: &mut String, status: Status, expires_at: Option<Timestamp>) {
+        let now = self.now.at.as_second();
+        match (status, expires_at) {
+            (Status::Valid | Status::Expiring, Some(at)) => {
+                out.push_str(if status == Status::Expiring {
+                    "expiring · expires "
+                } else {
+                    "valid · expires "
+                });
+                self.clock_into(out, at);
+                out.push_str(" (in ");
+                human_into(out, at.as_second() - now);
+                out.push(')');
+            }
+            (Status::Expired, Some(at)) => {
+                out.push_str("expired ");
+                human_into(out, now - at.as_second());
+                out.push_str(" ago");
+            }
+            _ => out.push_str("no session yet"),
+        }
     }
 }
 

@@ -79,7 +79,10 @@ pub fn open_regular(path: &Path, follow: bool) -> Result<File, OpenError> {
 
 /// Reads all of `file`, failing past `limit` bytes.
 pub fn read_limited(file: &mut File, limit: u64) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
+    // Sized once from the file's length, not doubled up to it (`list` reads on every
+    // keystroke); the length is only a hint, the limit is what counts.
+    let hint = file.metadata().map_or(0, |m| m.len()).min(limit) + 1;
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
     file.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Err(io::Error::new(

@@ -179,7 +179,7 @@ async fn send(request: http::Request<String>) -> Result<(u16, String)> {
                 .connect_timeout(CONNECT_TIMEOUT)
                 .build(),
         )
-        .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
         .build();
     let response = connector
         .call(request)

@@ -14,6 +14,8 @@
 //! keep everything after the delimiter: the AWS CLI does not strip inline comments.
 
 use std::collections::HashMap;
+
+use hashbrown::HashTable;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
@@ -68,27 +70,56 @@ pub struct Setting<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Sections<'a> {
     doc: &'a Document,
-    indexes: &'a [usize],
+    /// The last section of the name, if any.
+    last: Option<usize>,
 }
 
 impl<'a> Sections<'a> {
     /// No section at all.
     pub fn none(doc: &'a Document) -> Self {
-        Sections { doc, indexes: &[] }
+        Sections { doc, last: None }
     }
 
     /// Whether there is a section of that name.
     pub fn exist(&self) -> bool {
-        !self.indexes.is_empty()
+        self.last.is_some()
+    }
+
+    /// The sections, last first (the order in which the AWS CLI lets them win).
+    fn last_first(&self) -> impl Iterator<Item = &'a Section> + 'a {
+        let doc = self.doc;
+        std::iter::successors(self.last, move |&i| doc.earlier_of(i)).map(move |i| &doc.sections[i])
     }
 
     /// The value of `key` (case-insensitive), the last one winning, as the AWS CLI merges
     /// duplicate sections.
     pub fn get(&self, key: &str) -> Option<&'a str> {
-        self.indexes
-            .iter()
-            .rev()
-            .find_map(|&i| self.doc.value(&self.doc.sections[i], key))
+        self.last_first()
+            .find_map(|section| self.doc.value(section, key))
+    }
+
+    /// The values of several keys, each as [`Sections::get`] finds it, in one walk over the
+    /// sections' settings (`list` reads a dozen keys of hundreds of profiles per keystroke).
+    pub fn get_many<const N: usize>(&self, keys: &[&str; N]) -> [Option<&'a str>; N] {
+        let mut found = [None; N];
+        let mut missing = N;
+        for section in self.last_first() {
+            for setting in self.doc.settings(section).rev() {
+                let slot = keys.iter().zip(found.iter_mut()).find(|(key, slot)| {
+                    slot.is_none()
+                        && key.len() == setting.key.len()
+                        && key.eq_ignore_ascii_case(setting.key)
+                });
+                if let Some((_, slot)) = slot {
+                    *slot = Some(setting.value);
+                    missing -= 1;
+                    if missing == 0 {
+                        return found;
+                    }
+                }
+            }
+        }
+        found
     }
 }
 
@@ -112,25 +143,66 @@ pub struct Document {
     /// Every entry in file order; each section owns a range of it.
     entries: Vec<Entry>,
     newline: &'static str,
-    /// Section name → indexes into `sections`, in file order. `list` looks up a dozen keys
-    /// for each of hundreds of profiles on every keystroke: a scan per lookup is quadratic.
-    index: NameMap<Vec<usize>>,
+    /// Section name → the index of the last section of that name. `list` looks up a dozen
+    /// keys for each of hundreds of profiles on every keystroke: a scan per lookup is
+    /// quadratic. A table of indexes hashed by the names `sections` already holds, rather
+    /// than a map with a copy of each name and a list per name: building that cost `list`
+    /// two allocations per section.
+    index: HashTable<usize>,
+    /// For each section, the one of the same name before it (`NO_SECTION` for none).
+    earlier: Vec<usize>,
+    /// The last `[DEFAULT]` section, found once: every profile lookup asks for it.
+    defaults: Option<usize>,
+}
+
+/// The section configparser takes every section's defaults from.
+pub const DEFAULTS_SECTION: &str = "DEFAULT";
+
+/// No section, in [`Document::earlier`].
+const NO_SECTION: usize = usize::MAX;
+
+/// The hash of a section name in [`Document::index`].
+fn name_hash(name: &str) -> u64 {
+    let mut hasher = Fnv::default();
+    hasher.write(name.as_bytes());
+    hasher.finish()
 }
 
 /// The byte ranges of every line, each including its line end.
 fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     let mut start = 0;
+    // One search over the whole text (memchr's SIMD), not one per line.
+    let mut ends = memchr::memchr_iter(b'\n', text.as_bytes());
     std::iter::from_fn(move || {
         if start >= text.len() {
             return None;
         }
-        let end = text[start..]
-            .find('\n')
-            .map_or(text.len(), |i| start + i + 1);
+        let end = ends.next().map_or(text.len(), |i| i + 1);
         let range = start..end;
         start = end;
         Some(range)
     })
+}
+
+/// `s` without the white space around it, as Python's `str.strip()` (and `str::trim`) has it.
+/// Spaces and tabs go first, byte by byte: around `=` they are the only white space in
+/// nearly every line, and the Unicode-aware trim is only needed for what is left.
+fn trim(s: &str) -> &str {
+    let plain = |b: &u8| *b == b' ' || *b == b'\t';
+    let bytes = s.as_bytes();
+    let start = bytes.iter().position(|b| !plain(b)).unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !plain(b))
+        .map_or(start, |i| i + 1);
+    // Both ends are ASCII, so char boundaries.
+    let rest = &s[start..end];
+    match (rest.as_bytes().first(), rest.as_bytes().last()) {
+        (Some(first), Some(last)) if !first.is_ascii_graphic() || !last.is_ascii_graphic() => {
+            rest.trim()
+        }
+        _ => rest,
+    }
 }
 
 /// A line without its `\n` or `\r\n`.
@@ -223,7 +295,7 @@ impl Document {
             }
             first_line = false;
             let line = content(raw);
-            let trimmed = line.trim();
+            let trimmed = trim(line);
             let number = index + 1;
             let err = |problem: String| ParseError {
                 line: number,
@@ -275,11 +347,11 @@ impl Document {
                     preview(trimmed)
                 )));
             };
-            let key = trimmed[..delimiter].trim();
+            let key = trim(&trimmed[..delimiter]);
             if key.is_empty() {
                 return Err(err("a setting needs a name before `=`".into()));
             }
-            let value = trimmed[delimiter + 1..].trim();
+            let value = trim(&trimmed[delimiter + 1..]);
             let at = |part: &str| {
                 let start = part.as_ptr() as usize - text.as_ptr() as usize;
                 start..start + part.len()
@@ -295,17 +367,29 @@ impl Document {
         for i in continued {
             entries[i].joined = Some(joined_value(&text, &entries[i]));
         }
-        let mut index: NameMap<Vec<usize>> = HashMap::default();
+        let mut index: HashTable<usize> = HashTable::with_capacity(sections.len());
+        let mut earlier = vec![NO_SECTION; sections.len()];
         for (i, section) in sections.iter().enumerate() {
-            index.entry(section.name.clone()).or_default().push(i);
+            let hash = name_hash(&section.name);
+            let same = |&j: &usize| sections[j].name == section.name;
+            match index.find_mut(hash, same) {
+                Some(last) => earlier[i] = std::mem::replace(last, i),
+                None => {
+                    index.insert_unique(hash, i, |&j| name_hash(&sections[j].name));
+                }
+            }
         }
-        Ok(Document {
+        let mut doc = Document {
             text,
             sections,
             entries,
             newline,
             index,
-        })
+            earlier,
+            defaults: None,
+        };
+        doc.defaults = doc.last_called(DEFAULTS_SECTION);
+        Ok(doc)
     }
 
     /// The text as it is now.
@@ -328,8 +412,36 @@ impl Document {
     pub fn sections_called(&self, name: &str) -> Sections<'_> {
         Sections {
             doc: self,
-            indexes: self.index.get(name).map_or(&[], Vec::as_slice),
+            last: self.last_called(name),
         }
+    }
+
+    /// The `[DEFAULT]` sections, which give every section of the file its defaults.
+    pub fn defaults(&self) -> Sections<'_> {
+        Sections {
+            doc: self,
+            last: self.defaults,
+        }
+    }
+
+    /// Section `i` and the sections of the same name before it.
+    pub fn sections_through(&self, i: usize) -> Sections<'_> {
+        Sections {
+            doc: self,
+            last: Some(i),
+        }
+    }
+
+    /// The index of the last section called `name`.
+    fn last_called(&self, name: &str) -> Option<usize> {
+        self.index
+            .find(name_hash(name), |&i| self.sections[i].name == name)
+            .copied()
+    }
+
+    /// The section of the same name before section `i`.
+    fn earlier_of(&self, i: usize) -> Option<usize> {
+        Some(self.earlier[i]).filter(|&j| j != NO_SECTION)
     }
 
     /// The settings of one section, in file order.
@@ -358,24 +470,24 @@ impl Document {
     /// sub-settings (`sts =` then `  endpoint_url = …`, as in a `services` section), the
     /// value of `sub_key`, as botocore reads them (later lines win).
     pub fn nested(&self, section: &str, key: &str, sub_key: &str) -> Option<&str> {
-        let indexes = self.index.get(section)?;
-        indexes.iter().rev().find_map(|&i| {
-            let section = &self.sections[i];
-            self.entries_of(section)
-                .iter()
-                .rev()
-                .find(|e| self.key_of(e).eq_ignore_ascii_case(key))
-                .and_then(|entry| {
-                    continuation_lines(&self.text, entry)
-                        .filter_map(|(_, line)| {
-                            let at = line.find(['=', ':'])?;
-                            Some((line[..at].trim(), line[at + 1..].trim()))
-                        })
-                        .filter(|(k, _)| k.eq_ignore_ascii_case(sub_key))
-                        .map(|(_, v)| v)
-                        .last()
-                })
-        })
+        self.sections_called(section)
+            .last_first()
+            .find_map(|section| {
+                self.entries_of(section)
+                    .iter()
+                    .rev()
+                    .find(|e| self.key_of(e).eq_ignore_ascii_case(key))
+                    .and_then(|entry| {
+                        continuation_lines(&self.text, entry)
+                            .filter_map(|(_, line)| {
+                                let at = line.find(['=', ':'])?;
+                                Some((line[..at].trim(), line[at + 1..].trim()))
+                            })
+                            .filter(|(k, _)| k.eq_ignore_ascii_case(sub_key))
+                            .map(|(_, v)| v)
+                            .last()
+                    })
+            })
     }
 
     fn entries_of(&self, section: &Section) -> &[Entry] {
@@ -388,7 +500,7 @@ impl Document {
 
     /// Whether a section called `name` exists.
     pub fn has_section(&self, name: &str) -> bool {
-        self.index.contains_key(name)
+        self.last_called(name).is_some()
     }
 
     /// Returns the text with section `name` holding `values` (set in the order given), and
@@ -500,7 +612,9 @@ impl Document {
         }
         let line_of = |at: usize| self.text[..at].matches('\n').count() + 1;
         for (i, section) in self.sections.iter().enumerate() {
-            let first = self.index[&section.name][0];
+            let first = std::iter::successors(Some(i), |&j| self.earlier_of(j))
+                .last()
+                .unwrap_or(i);
             if first != i {
                 problems.push(CliProblem {
                     line: line_of(section.span.start),

@@ -40,8 +40,8 @@ pub struct AwsFiles {
     pub config_path: PathBuf,
     /// Where the credentials file is.
     pub credentials_path: PathBuf,
-    /// Profile name → the header of the config section the AWS CLI reads it from.
-    config_profiles: NameMap<String>,
+    /// Profile name → the config section the AWS CLI reads it from (the last of that name).
+    config_profiles: NameMap<usize>,
 }
 
 /// Where one profile's settings are, found once: its sections in both files, and the
@@ -68,8 +68,25 @@ impl<'a> Lookup<'a> {
             .or_else(|| self.config_value(key))
     }
 
-    fn has_long_term_keys(&self) -> bool {
-        has_long_term_keys(self.credentials, self.credentials_defaults)
+    /// [`Lookup::credentials_value`] of several keys at once.
+    fn credentials_values<const N: usize>(&self, keys: &[&str; N]) -> [Option<&'a str>; N] {
+        many_with_defaults(self.credentials, self.credentials_defaults, keys)
+    }
+
+    /// [`Lookup::config_value`] of several keys at once.
+    fn config_values<const N: usize>(&self, keys: &[&str; N]) -> [Option<&'a str>; N] {
+        many_with_defaults(self.config, self.config_defaults, keys)
+    }
+
+    /// [`Lookup::setting`] of several keys at once.
+    fn settings<const N: usize>(&self, keys: &[&str; N]) -> [Option<&'a str>; N] {
+        let mut values = self.credentials_values(keys);
+        if values.iter().any(Option::is_none) {
+            for (value, config) in values.iter_mut().zip(self.config_values(keys)) {
+                *value = value.or(config);
+            }
+        }
+        values
     }
 }
 
@@ -116,10 +133,10 @@ impl AwsFiles {
         credentials_path: PathBuf,
     ) -> Self {
         let mut config_profiles = NameMap::default();
-        for section in config.sections() {
+        for (i, section) in config.sections().iter().enumerate() {
             if let Some(name) = profile_name_of_config_section(&section.name) {
                 // A later section of the same profile replaces the earlier one.
-                config_profiles.insert(name, section.name.clone());
+                config_profiles.insert(name, i);
             }
         }
         AwsFiles {
@@ -141,9 +158,8 @@ impl AwsFiles {
 
     /// Finds `profile`'s sections once.
     fn lookup(&self, profile: &str) -> Lookup<'_> {
-        let header = self.config_profiles.get(profile).map(String::as_str);
         let (credentials, credentials_defaults) = sections_in(&self.credentials, Some(profile));
-        let (config, config_defaults) = sections_in(&self.config, header);
+        let (config, config_defaults) = self.config_sections(profile);
         Lookup {
             credentials,
             credentials_defaults,
@@ -155,9 +171,16 @@ impl AwsFiles {
     /// A key of `profile`'s section of the config file, as the AWS CLI finds that section,
     /// else of the file's `[DEFAULT]` section.
     pub fn config_value(&self, profile: &str, key: &str) -> Option<&str> {
-        let header = self.config_profiles.get(profile).map(String::as_str);
-        let (own, defaults) = sections_in(&self.config, header);
+        let (own, defaults) = self.config_sections(profile);
         with_defaults(own, defaults, key)
+    }
+
+    /// `profile`'s sections of the config file, and the `[DEFAULT]` ones when it has some.
+    fn config_sections(&self, profile: &str) -> (Sections<'_>, Sections<'_>) {
+        match self.config_profiles.get(profile) {
+            Some(&i) => (self.config.sections_through(i), self.config.defaults()),
+            None => (Sections::none(&self.config), Sections::none(&self.config)),
+        }
     }
 
     /// A setting of `profile` as the AWS CLI reads it: from the credentials file, else the
@@ -171,7 +194,7 @@ impl AwsFiles {
     pub fn config_section_of(&self, profile: &str) -> String {
         self.config_profiles
             .get(profile)
-            .cloned()
+            .map(|&i| self.config.sections()[i].name.clone())
             .unwrap_or_else(|| new_config_section(profile))
     }
 
@@ -188,7 +211,12 @@ impl AwsFiles {
 
     /// The source profile for `name`, if one with keys exists.
     pub fn source_of(&self, name: &str) -> Option<String> {
-        if let Some(explicit) = self.setting(name, "awsmfa_source_profile") {
+        self.source_with(&self.lookup(name), name)
+    }
+
+    /// [`AwsFiles::source_of`] with `name`'s sections already found.
+    fn source_with(&self, me: &Lookup<'_>, name: &str) -> Option<String> {
+        if let Some(explicit) = me.setting("awsmfa_source_profile") {
             return Some(explicit.to_string());
         }
         let mut candidate = String::with_capacity(name.len() + 10);
@@ -204,12 +232,13 @@ impl AwsFiles {
     }
 
     /// Every MFA-managed session profile, sorted by name.
-    pub fn session_profiles(&self, now: Timestamp) -> Vec<Profile> {
-        let mut seen: NameSet<String> = NameSet::default();
-        let mut names: Vec<String> = Vec::new();
-        let mut add = |name: &str| {
-            if !name.is_empty() && name != DEFAULTS_SECTION && seen.insert(name.to_string()) {
-                names.push(name.to_string());
+    pub fn session_profiles<'s>(&'s self, now: Timestamp) -> Vec<Profile> {
+        // Names borrowed from the files: no string per candidate.
+        let mut seen: NameSet<&str> = NameSet::default();
+        let mut names: Vec<&str> = Vec::new();
+        let mut add = |name: &'s str| {
+            if !name.is_empty() && name != DEFAULTS_SECTION && seen.insert(name) {
+                names.push(name);
             }
         };
         for section in self.credentials.sections() {
@@ -221,27 +250,33 @@ impl AwsFiles {
         }
         let mut configured: Vec<&str> = self
             .config_profiles
-            .keys()
-            .map(String::as_str)
-            .filter(|name| self.config_value(name, "awsmfa_source_profile").is_some())
+            .iter()
+            .filter(|&(_, &i)| {
+                let own = self.config.sections_through(i);
+                with_defaults(own, self.config.defaults(), "awsmfa_source_profile").is_some()
+            })
+            .map(|(name, _)| name.as_str())
             .collect();
         configured.sort_unstable();
         for name in configured {
             add(name);
         }
-        // Each name's source, looked up once.
-        let with_sources: Vec<(String, String)> = names
+        // Each name's sections and source, found once.
+        let with_sources: Vec<(&str, Lookup<'_>, String)> = names
             .into_iter()
-            .filter_map(|name| self.source_of(&name).map(|source| (name, source)))
+            .filter_map(|name| {
+                let me = self.lookup(name);
+                self.source_with(&me, name).map(|source| (name, me, source))
+            })
             .collect();
         let sources: NameSet<&str> = with_sources
             .iter()
-            .map(|(_, source)| source.as_str())
+            .map(|(_, _, source)| source.as_str())
             .collect();
         let mut profiles: Vec<Profile> = with_sources
             .iter()
-            .filter(|(name, _)| !sources.contains(name.as_str()))
-            .map(|(name, source)| self.profile_with_source(name, source.clone(), now))
+            .filter(|(name, _, _)| !sources.contains(name))
+            .map(|(name, me, source)| self.profile_from(name, *me, source.clone(), now))
             .collect();
         profiles.sort_by(|a, b| a.name.cmp(&b.name));
         profiles
@@ -325,35 +360,110 @@ impl AwsFiles {
     }
 
     fn profile_with_source(&self, name: &str, source: String, now: Timestamp) -> Profile {
-        let me = self.lookup(name);
+        self.profile_from(name, self.lookup(name), source, now)
+    }
+
+    /// The session profile `name`, whose sections are `me`, on `source`.
+    fn profile_from(&self, name: &str, me: Lookup<'_>, source: String, now: Timestamp) -> Profile {
+        // The expiry keys below, one by one.
+        const _: () = assert!(expiry::OTHER_EXPIRY_KEYS.len() == 4);
         let src = self.lookup(&source);
+        let [
+            expires,
+            credential_expiration,
+            expiration,
+            aws_expiration,
+            token_expires,
+            session_token,
+            access_key_id,
+        ] = me.credentials_values(&[
+            expiry::EXPIRY_KEY,
+            expiry::OTHER_EXPIRY_KEYS[0],
+            expiry::OTHER_EXPIRY_KEYS[1],
+            expiry::OTHER_EXPIRY_KEYS[2],
+            expiry::OTHER_EXPIRY_KEYS[3],
+            "aws_session_token",
+            "aws_access_key_id",
+        ]);
         // The session's expiry: the earliest of those recorded, since another tool refreshing
         // the keys (aws-mfa adds `expiration`) may leave an older, later one behind; never
         // more time than the shortest record.
-        let expires_at = std::iter::once(expiry::EXPIRY_KEY)
-            .chain(expiry::OTHER_EXPIRY_KEYS)
-            .filter_map(|key| me.credentials_value(key).and_then(expiry::parse))
-            .min();
-        let has_keys = me.credentials_value("aws_session_token").is_some()
-            || me.credentials_value("aws_access_key_id").is_some();
+        let expires_at = [
+            expires,
+            credential_expiration,
+            expiration,
+            aws_expiration,
+            token_expires,
+        ]
+        .into_iter()
+        .filter_map(|value| value.and_then(expiry::parse))
+        .min();
+        let has_keys = session_token.is_some() || access_key_id.is_some();
         let (status, seconds_left) = expiry::status(expires_at.filter(|_| has_keys), now);
-        let own = |key: &str| me.setting(key).map(str::to_string);
-        let either = |key: &str| own(key).or_else(|| src.setting(key).map(str::to_string));
+        let [
+            region,
+            mfa_serial,
+            awsmfa_role_arn,
+            role_arn,
+            duration,
+            duration_seconds,
+            mfa_process,
+            ykman_account,
+            op_item,
+            op_vault,
+            op_account,
+        ] = me
+            .settings(&[
+                "region",
+                "mfa_serial",
+                "awsmfa_role_arn",
+                "role_arn",
+                "awsmfa_duration",
+                "duration_seconds",
+                "mfa_process",
+                "awsmfa_ykman_account",
+                "awsmfa_op_item",
+                "awsmfa_op_vault",
+                "awsmfa_op_account",
+            ])
+            .map(|value| value.map(str::to_string));
+        // The source's settings (credentials file, else config) and its keys and aws-mfa's
+        // device (credentials file only), in one walk over its credentials section.
+        let [
+            src_region,
+            src_mfa_serial,
+            src_mfa_process,
+            src_device,
+            src_key_id,
+            src_secret,
+        ] = src.credentials_values(&[
+            "region",
+            "mfa_serial",
+            "mfa_process",
+            "aws_mfa_device",
+            "aws_access_key_id",
+            "aws_secret_access_key",
+        ]);
+        let [config_region, config_mfa_serial, config_mfa_process] =
+            src.config_values(&["region", "mfa_serial", "mfa_process"]);
+        let either = |own: Option<String>, src: Option<&str>, config: Option<&str>| {
+            own.or_else(|| src.or(config).map(str::to_string))
+        };
         Profile {
             name: name.to_string(),
             via: None,
-            region: either("region"),
-            mfa_serial: either("mfa_serial")
-                .or_else(|| src.credentials_value("aws_mfa_device").map(str::to_string)),
-            role_arn: own("awsmfa_role_arn").or_else(|| own("role_arn")),
-            duration: own("awsmfa_duration"),
-            duration_seconds: own("duration_seconds"),
-            mfa_process: either("mfa_process"),
-            ykman_account: own("awsmfa_ykman_account"),
-            op_item: own("awsmfa_op_item"),
-            op_vault: own("awsmfa_op_vault"),
-            op_account: own("awsmfa_op_account"),
-            source_profile_has_keys: src.has_long_term_keys(),
+            region: either(region, src_region, config_region),
+            mfa_serial: either(mfa_serial, src_mfa_serial, config_mfa_serial)
+                .or_else(|| src_device.map(str::to_string)),
+            role_arn: awsmfa_role_arn.or(role_arn),
+            duration,
+            duration_seconds,
+            mfa_process: either(mfa_process, src_mfa_process, config_mfa_process),
+            ykman_account,
+            op_item,
+            op_vault,
+            op_account,
+            source_profile_has_keys: src_key_id.is_some() && src_secret.is_some(),
             source_profile: source,
             expires_at: if has_keys { expires_at } else { None },
             status,
@@ -676,7 +786,7 @@ pub fn keys_in_place(name: &str, creds: &str) -> Error {
 /// Python's configparser, which the AWS CLI reads the files with, takes `[DEFAULT]` as the
 /// defaults of every other section of the same file, and as no section (so no profile) of its
 /// own.
-pub const DEFAULTS_SECTION: &str = "DEFAULT";
+pub use crate::ini::DEFAULTS_SECTION;
 
 /// The sections called `name` in `doc` (none for no name, or `DEFAULT`, which is no profile),
 /// and the `[DEFAULT]` sections that give them defaults (none when they do not exist).
@@ -686,7 +796,7 @@ fn sections_in<'a>(doc: &'a Document, name: Option<&str>) -> (Sections<'a>, Sect
         _ => Sections::none(doc),
     };
     let defaults = if own.exist() {
-        doc.sections_called(DEFAULTS_SECTION)
+        doc.defaults()
     } else {
         Sections::none(doc)
     };
@@ -699,6 +809,21 @@ fn with_defaults<'a>(own: Sections<'a>, defaults: Sections<'a>, key: &str) -> Op
     own.get(key)
         .or_else(|| defaults.get(key))
         .filter(|v| !v.is_empty())
+}
+
+/// [`with_defaults`] of several keys, in one walk over each section's settings.
+fn many_with_defaults<'a, const N: usize>(
+    own: Sections<'a>,
+    defaults: Sections<'a>,
+    keys: &[&str; N],
+) -> [Option<&'a str>; N] {
+    let mut values = own.get_many(keys);
+    if defaults.exist() && values.iter().any(Option::is_none) {
+        for (value, default) in values.iter_mut().zip(defaults.get_many(keys)) {
+            *value = value.or(default);
+        }
+    }
+    values.map(|value| value.filter(|v| !v.is_empty()))
 }
 
 /// The header of a new config section for `profile`, one the AWS CLI reads as that profile:

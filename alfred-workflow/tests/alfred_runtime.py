@@ -177,13 +177,22 @@ class Alfred:
         return env
 
     def run_script(self, config, argv, variables):
-        """Runs a Script Filter's or Run Script's inline script as Alfred does."""
-        if config.get("type") != 0:
-            raise AssertionError(f"script language {config.get('type')} is not /bin/bash (0)")
+        """Runs a Script Filter's or Run Script's script as Alfred does: inline text with
+        /bin/bash (language 0), or an External Script (8), a file of the workflow that Alfred
+        executes itself, so its #! line picks the interpreter."""
         if config.get("scriptargtype") != 1:
             raise AssertionError("script input is not argv ($1): Alfred would paste {query} into the script")
+        if config.get("type") == 0:
+            command = ["/bin/bash", "-c", config["script"], "bash", argv]
+        elif config.get("type") == 8:
+            script = self.workflow.folder / config["scriptfile"]
+            if not os.access(script, os.X_OK):
+                raise AssertionError(f"{config['scriptfile']} is not executable: Alfred could not run it")
+            command = [str(script), argv]
+        else:
+            raise AssertionError(f"script language {config.get('type')} is neither /bin/bash (0) nor External Script (8)")
         return subprocess.run(
-            [*self.wrapper, "/bin/bash", "-c", config["script"], "bash", argv],
+            [*self.wrapper, *command],
             cwd=self.workflow.folder,
             env=self.script_environment(variables),
             capture_output=True,

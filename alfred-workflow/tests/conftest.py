@@ -139,7 +139,7 @@ def workflow_copy(tmp_path):
     """The workflow's files copied to a folder of their own, as Alfred installs them."""
     folder = tmp_path / "installed-workflow"
     folder.mkdir()
-    for name in ("info.plist", "icon.png", "awsmfa-alfred.sh"):
+    for name in ("info.plist", "icon.png", "awsmfa-alfred.sh", "awsmfa-alfred-list"):
         shutil.copy2(WORKFLOW / name, folder / name)
     shutil.copytree(WORKFLOW / "icons", folder / "icons")
     return folder

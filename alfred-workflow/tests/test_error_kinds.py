@@ -9,8 +9,9 @@ import re
 
 from testbed import REPO, WORKFLOW
 
-# The one kind only a front end can report: awsmfa cannot say that it is missing.
-FRONT_END_KINDS = {"binary_not_found"}
+# The kinds only a front end can report: awsmfa cannot say that it is missing, or that macOS
+# stopped it before it ran.
+FRONT_END_KINDS = {"binary_not_found", "binary_blocked"}
 
 
 def catalogue():

@@ -107,18 +107,23 @@ def test_keyword_is_aws_mfa_with_an_optional_query(workflow):
     assert config["title"].strip() and config["subtext"].strip()
 
 
-def test_scripts_are_bash_with_the_query_as_argv(workflow):
+def test_scripts_take_the_query_as_argv(workflow):
     scripts = workflow.of_kind("input.scriptfilter") + workflow.of_kind("action.script")
     assert len(scripts) == 7
     for obj in scripts:
         config = obj["config"]
-        assert config["type"] == 0, "/bin/bash"
         assert config["scriptargtype"] == 1, "input as argv"
-        assert config["scriptfile"] == ""
         assert "{query}" not in config["script"]
-        # The setup steps take the profile from the variable the list's row set, as one word.
+    # The keystroke's is an External Script (below); the rest run /bin/bash: login, logout and the setup steps, which take the profile from
+    # the variable the list's row set, as one word.
+    others = [obj for obj in scripts if obj["uid"] != workflow.script_filter()["uid"]]
+    assert len(others) == 6
+    for obj in others:
+        config = obj["config"]
+        assert config["type"] == 0, "/bin/bash"
+        assert config["scriptfile"] == ""
         assert re.fullmatch(
-            r'/bin/bash \./awsmfa-alfred\.sh ((list|login|logout) "\$1"'
+            r'/bin/bash \./awsmfa-alfred\.sh ((login|logout) "\$1"'
             r'|(setup-devices|setup-items|setup) "\$awsmfa_setup_profile"|doctor)',
             config["script"],
         ), config["script"]
@@ -126,8 +131,20 @@ def test_scripts_are_bash_with_the_query_as_argv(workflow):
     assert entry.is_file() and os.access(entry, os.X_OK)
 
 
+def test_the_keystroke_runs_a_dash_script_alfred_executes_itself(workflow):
+    """The Script Filter is an External Script (8): Alfred executes the file, whose #! is dash,
+    without a bash of its own."""
+    config = workflow.script_filter()["config"]
+    assert config["type"] == 8, "External Script"
+    assert config["script"] == ""
+    assert config["scriptfile"] == "awsmfa-alfred-list"
+    script = WORKFLOW / config["scriptfile"]
+    assert script.is_file() and os.access(script, os.X_OK)
+    assert script.read_text().splitlines()[0] == "#!/bin/dash"
+
+
 def test_return_notifies_then_logs_in_then_notifies(workflow):
-    assert workflow.script_filter()["config"]["script"] == '/bin/bash ./awsmfa-alfred.sh list "$1"'
+    assert workflow.script_filter()["config"]["scriptfile"] == "awsmfa-alfred-list"
     conditional, _ = route(workflow)
     progress = follow(workflow, conditional)
     assert workflow.kind(progress) == "output.notification"

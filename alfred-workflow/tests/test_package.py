@@ -22,6 +22,7 @@ CONTENTS = {
     "icons/no_session.png",
     "icons/error.png",
     "awsmfa-alfred.sh",
+    "awsmfa-alfred-list",
     "awsmfa",
 }
 
@@ -65,12 +66,13 @@ def test_zip_layout_and_run_bits(package, bundled):
             assert info.create_system == 3, f"{name}: made on Unix, so Alfred reads the modes"
             if name.endswith("/"):
                 assert stat.S_ISDIR(mode)
-            elif name in ("awsmfa", "awsmfa-alfred.sh"):
+            elif name in ("awsmfa", "awsmfa-alfred.sh", "awsmfa-alfred-list"):
                 assert stat.S_ISREG(mode) and stat.S_IMODE(mode) == 0o755, f"{name}: {oct(mode)}"
             else:
                 assert stat.S_ISREG(mode) and stat.S_IMODE(mode) == 0o644, f"{name}: {oct(mode)}"
         assert zf.read("awsmfa") == bundled.read_bytes()
-        assert zf.read("awsmfa-alfred.sh") == (WORKFLOW / "awsmfa-alfred.sh").read_bytes()
+        for script in ("awsmfa-alfred.sh", "awsmfa-alfred-list"):
+            assert zf.read(script) == (WORKFLOW / script).read_bytes()
         packed = plistlib.loads(zf.read("info.plist"))
     source = plistlib.loads((WORKFLOW / "info.plist").read_bytes())
     assert packed["version"] == cargo_version()

@@ -2,7 +2,9 @@
 it, against the real awsmfa and a scratch HOME."""
 
 import os
+import re
 import shutil
+from pathlib import Path
 
 from testbed import WORKFLOW
 
@@ -111,7 +113,7 @@ def test_missing_awsmfa_says_how_to_install_it(alfred, script_filter_schema):
     check(result, script_filter_schema)
     (item,) = result.items()
     assert item["title"] == "awsmfa is not installed"
-    assert "awsmfa release" in item["subtitle"] and "awsmfa path" in item["subtitle"]
+    assert "brew install awsmfa/tap/awsmfa" in item["subtitle"] and "awsmfa path" in item["subtitle"]
     assert item["valid"] is False
     assert item["icon"]["path"] == "icons/error.png"
 
@@ -125,13 +127,30 @@ def test_awsmfa_path_that_is_not_a_program(alfred, script_filter_schema, tmp_pat
     assert item["subtitle"] == f"It is {tmp_path / 'no-such-awsmfa'}: correct or clear it in the workflow's Configure Workflow…"
 
 
-def test_program_that_fails_without_output_becomes_an_error_item(alfred, script_filter_schema):
-    alfred.configuration["awsmfa_path"] = "/bin/false"
+def test_program_that_dies_without_output_becomes_an_error_item(alfred, script_filter_schema, tmp_path):
+    """The keystroke's script cannot read awsmfa's output; a status of 126 or more (could not
+    start, killed) hands over to the entry script, which says what happened."""
+    dies = tmp_path / "dies"
+    dies.write_text("#!/bin/sh\nkill -9 $$\n")
+    dies.chmod(0o755)
+    alfred.configuration["awsmfa_path"] = str(dies)
     result = alfred.type("aws mfa")
     check(result, script_filter_schema)
     (item,) = result.items()
-    assert item["title"] == "awsmfa list exited with status 1 without a message: run it in Terminal to see why"
+    assert item["title"] == "awsmfa list exited with status 137 without a message: run it in Terminal to see why"
     assert item["icon"]["path"] == "icons/error.png"
+
+
+def test_a_keystroke_runs_awsmfa_and_nothing_else(alfred, tmp_path):
+    """On the common path the Script Filter's script starts awsmfa, and no other program
+    (no bash, no cat, no rm), and passes its output on untouched."""
+    trace = tmp_path / "trace"
+    alfred.wrapper = ["strace", "-f", "-qq", "-e", "trace=execve", "-o", str(trace)]
+    result = alfred.type("aws mfa stg")
+    result.item("staging")
+    programs = [re.match(r'\d+\s+execve\("([^"]+)"', line).group(1)
+                for line in trace.read_text().splitlines() if "execve(" in line]
+    assert [Path(p).name for p in programs] == ["awsmfa-alfred-list", "awsmfa"], programs
 
 
 def test_error_from_awsmfa_is_shown_as_an_item(alfred, home, script_filter_schema):

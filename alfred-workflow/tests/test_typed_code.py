@@ -100,9 +100,13 @@ def strace():
     return path
 
 
-# Alfred's own part: the query is the Script Filter's argv, a row's variables are the Run
-# Script's environment, for the bash that info.plist starts and the entry script it runs.
-ALFREDS_OWN = re.compile(r'\d+\s+execve\("/bin/bash", \["/bin/bash", "(-c|\./awsmfa-alfred\.sh)"')
+# Alfred's own part: the query is the Script Filter's argv (the External Script Alfred runs,
+# which hands a query ending in digits to the entry script as it got it), a row's variables
+# are the Run Script's environment, for the bash that info.plist starts and the entry script
+# it runs.
+ALFREDS_OWN = re.compile(
+    r'\d+\s+execve\(("/bin/bash", \["/bin/bash", "(-c|\./awsmfa-alfred\.sh)"|"[^"]*/awsmfa-alfred-list", )'
+)
 WRITE = re.compile(r"\d+\s+(write|writev|pwrite64|pwritev|sendto|sendmsg)\(\d+<([^>]*)>")
 
 

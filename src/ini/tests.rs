@@ -356,3 +356,38 @@ fn move_keys_refuses_what_it_cannot_move() {
         "[work]\n\n[work-mfa]\naws_access_key_id = AKIA1\n"
     );
 }
+
+#[test]
+fn trim_is_str_trim() {
+    let ends = [
+        "",
+        " ",
+        "\t",
+        " \t ",
+        "\r",
+        "\u{b}",
+        "\u{c}",
+        "\u{a0}",
+        "\u{2003}",
+        " \u{3000}\t",
+    ];
+    let middles = [
+        "",
+        "x",
+        "key",
+        "a b",
+        "é",
+        "\u{a0}x\u{a0}",
+        "[work]",
+        "=",
+        "\u{1}",
+    ];
+    for left in ends {
+        for middle in middles {
+            for right in ends {
+                let s = format!("{left}{middle}{right}");
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+            }
+        }
+    }
+}

@@ -1,5 +1,7 @@
 //! `--format alfred`: Alfred's Script Filter JSON for `list`/`status`, and its Run Script JSON
-//! (`alfredworkflow`) for actions. Typed, so every field is spelled as Alfred documents it.
+//! (`alfredworkflow`) for actions. Typed, so every field is spelled as Alfred documents it,
+//! except the profile rows, which `list` writes on every keystroke in Alfred: those are
+//! written by hand (`ProfileRows`), in the bytes serde_json would write for them.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -8,7 +10,7 @@ use serde::Serialize;
 
 use super::{Action, DoctorRow, Format, Report};
 use crate::clock::Now;
-use crate::display::{describe, valid_until};
+use crate::display::{Clockface, valid_until};
 use crate::error::Error;
 use crate::expiry::Status;
 use crate::profiles::{Profile, SetupCandidate, SetupState};
@@ -26,48 +28,139 @@ pub struct ScriptFilter<I> {
     pub items: I,
 }
 
-/// The rows of a profile list, each built as it is written and dropped right after, so
-/// `list` (on Alfred's keystroke path) never holds hundreds of rows in memory at once.
-pub struct ProfileItems<'a> {
+/// A JSON string literal of `parts` (one string, in pieces) appended to `out`, escaped as
+/// serde_json escapes it (`"`, `\\`, and control characters; nothing else).
+fn push_json_string(out: &mut String, parts: &[&str]) {
+    out.push('"');
+    for part in parts {
+        if plain_json(part.as_bytes()) {
+            out.push_str(part);
+        } else {
+            push_escaped(out, part);
+        }
+    }
+    out.push('"');
+}
+
+/// Whether `bytes` holds nothing JSON escapes: no `"`, `\\` or byte below 0x20. Eight bytes
+/// at a time (names and status lines are plain; this runs for every string of every row).
+fn plain_json(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // Whether a byte of `word` is below `n` (n ≤ 0x80): the classic bit trick; a byte with
+    // its high bit set never counts.
+    let below = |word: u64, n: u8| word.wrapping_sub(ONES * u64::from(n)) & !word & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+        let special = below(word, 0x20)
+            | below(word ^ (ONES * u64::from(b'"')), 1)
+            | below(word ^ (ONES * u64::from(b'\\')), 1);
+        if special != 0 {
+            return false;
+        }
+    }
+    !chunks
+        .remainder()
+        .iter()
+        .any(|&b| b < 0x20 || b == b'"' || b == b'\\')
+}
+
+/// `s` escaped for a JSON string, appended to `out`.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut clean = 0;
+    for (i, byte) in s.bytes().enumerate() {
+        let escape = match byte {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(&s[clean..i]);
+        if escape.is_empty() {
+            use std::fmt::Write;
+            let _ = write!(out, "\\u{byte:04x}");
+        } else {
+            out.push_str(escape);
+        }
+        clean = i + 1;
+    }
+    out.push_str(&s[clean..]);
+}
+
+/// The Script Filter of a profile list, written by hand: at a few hundred bytes a row, serde's
+/// field-by-field path and the strings each row would otherwise build cost `list` more than
+/// reading both AWS files does. The bytes are serde_json's for the same rows (the golden files
+/// and the Alfred checks hold the shape).
+struct ProfileRows<'a> {
     profiles: &'a [Profile],
+    /// Profiles setup could set up that are not among `profiles`: rows after them.
     setup: &'a [SetupCandidate],
-    now: &'a Now,
+    face: Clockface<'a>,
     warnings: &'a [String],
     typed_code: bool,
     doctor: DoctorRow,
+    out: String,
+    /// Scratch for one row's status line, reused from row to row.
+    status: String,
 }
 
-impl Serialize for ProfileItems<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let doctor = usize::from(self.doctor != DoctorRow::Hidden);
-        let rows = self.profiles.len() + self.setup.len();
-        let mut seq = serializer.serialize_seq(Some(rows.max(1) + self.warnings.len() + doctor))?;
+impl ProfileRows<'_> {
+    fn write(mut self) -> String {
+        let rerun = if self.any(Status::Expiring) {
+            "{\"rerun\":1.0,"
+        } else if self.any(Status::Valid) {
+            "{\"rerun\":5.0,"
+        } else {
+            "{"
+        };
+        self.out.push_str(rerun);
+        self.out.push_str("\"skipknowledge\":true,\"items\":[");
+        let mut first = true;
         if self.doctor == DoctorRow::First {
-            seq.serialize_element(&doctor_item())?;
+            self.other_item(&doctor_item());
+            first = false;
         }
-        if rows == 0 && self.doctor == DoctorRow::Hidden {
-            seq.serialize_element(&Item {
+        if self.profiles.is_empty() && self.setup.is_empty() && self.doctor == DoctorRow::Hidden {
+            self.other_item(&Item {
                 title: "No MFA profiles found".into(),
                 subtitle: "Add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME".into(),
                 valid: false,
                 icon: error_icon(),
                 ..Item::default()
-            })?;
+            });
+            first = false;
         }
         for profile in self.profiles {
-            seq.serialize_element(&profile_item(profile, self.now, self.typed_code))?;
+            if !std::mem::take(&mut first) {
+                self.out.push(',');
+            }
+            self.row(profile);
         }
         for candidate in self.setup {
-            seq.serialize_element(&setup_item(candidate))?;
+            if !std::mem::take(&mut first) {
+                self.out.push(',');
+            }
+            self.other_item(&setup_item(candidate));
         }
         if self.doctor == DoctorRow::Last {
-            seq.serialize_element(&doctor_item())?;
+            if !std::mem::take(&mut first) {
+                self.out.push(',');
+            }
+            self.other_item(&doctor_item());
         }
         // Last, so that ↩ on the best match still logs in.
         for warning in self.warnings {
+            if !std::mem::take(&mut first) {
+                self.out.push(',');
+            }
             let (what, fix) = warning.rsplit_once(": ").unwrap_or((warning, ""));
-            seq.serialize_element(&Item {
+            self.other_item(&Item {
                 title: what.into(),
                 subtitle: fix.into(),
                 valid: false,
@@ -77,13 +170,106 @@ impl Serialize for ProfileItems<'_> {
                     largetype: warning.as_str().into(),
                 }),
                 ..Item::default()
-            })?;
+            });
         }
-        seq.end()
+        self.out.push_str("]}\n");
+        self.out
+    }
+
+    fn any(&self, status: Status) -> bool {
+        self.profiles.iter().any(|p| p.status == status)
+    }
+
+    /// A row that is not a profile's, through serde (there are few).
+    fn other_item(&mut self, item: &Item<'_>) {
+        self.out
+            .push_str(&serde_json::to_string(item).unwrap_or_else(|_| "{}".into()));
+    }
+
+    /// `,"key":` (as given) then the string of `parts`.
+    fn field(&mut self, key: &str, parts: &[&str]) {
+        self.out.push_str(key);
+        push_json_string(&mut self.out, parts);
+    }
+
+    /// The row of one profile. With `typed_code` (the person typed a code after the query)
+    /// ↩ logs in with that code, so a profile without a code source of its own can log in
+    /// too.
+    fn row(&mut self, p: &Profile) {
+        let mut status = std::mem::take(&mut self.status);
+        status.clear();
+        if let Some(base) = &p.via {
+            // A role profile: the status is its base's session, which ↩ refreshes.
+            status.push_str("via ");
+            status.push_str(base);
+            status.push_str(" · ");
+        }
+        self.face.describe_into(&mut status, p.status, p.expires_at);
+        let name = p.name.as_str();
+        let icon = icon_for(p.status).path;
+        self.field("{\"uid\":", &[name]);
+        self.field(",\"title\":", &[name]);
+        if let Some(hint) = p.setup_hint().filter(|_| !self.typed_code) {
+            // ↩ continues the setup in Alfred: the MFA device, then the 1Password item.
+            let hint = hint.as_str();
+            let session = p.session_name();
+            self.field(
+                ",\"subtitle\":",
+                &[
+                    &status,
+                    " · needs setup: ↩ to choose its MFA device and 1Password item",
+                ],
+            );
+            self.field(",\"arg\":", &[session]);
+            self.field(",\"autocomplete\":", &[name]);
+            self.field(",\"valid\":true,\"icon\":{\"path\":", &[icon]);
+            self.field("},\"text\":{\"copy\":", &[hint]);
+            self.field(",\"largetype\":", &[hint]);
+            self.field(
+                "},\"variables\":{\"awsmfa_next\":\"setup\",\"awsmfa_setup_profile\":",
+                &[session],
+            );
+            self.out.push_str(",\"awsmfa_setup_move_keys\":\"0\"}}");
+            self.status = status;
+            return;
+        }
+        let action = match p.status {
+            _ if self.typed_code => "↩ log in with the code you typed",
+            Status::Valid => "↩ to refresh",
+            Status::Expiring => "↩ to refresh now",
+            Status::Expired | Status::NoSession => "↩ to log in",
+        };
+        let quoted = shell_word(name);
+        let export = ["export AWS_PROFILE=", &quoted];
+        let large = [name, ": ", &status];
+        let session = p.session_name();
+        self.field(",\"subtitle\":", &[&status, " · ", action]);
+        self.field(",\"arg\":", &[name]);
+        self.field(",\"autocomplete\":", &[name]);
+        self.field(",\"valid\":true,\"icon\":{\"path\":", &[icon]);
+        self.field("},\"text\":{\"copy\":", &export);
+        self.field(",\"largetype\":", &large);
+        self.field("},\"variables\":{\"profile\":", &[name]);
+        if self.typed_code {
+            // The slot the workflow's entry script fills with the code, which awsmfa list
+            // never sees. ↩ hands it to the login script as the variable `awsmfa_code`.
+            self.out.push_str(",\"awsmfa_code\":\"\"");
+        }
+        self.field("},\"mods\":{\"alt\":{\"arg\":", &[session]);
+        self.field(
+            ",\"subtitle\":",
+            &["Log out of ", session, " (remove its session keys)"],
+        );
+        self.field(",\"valid\":true},\"cmd\":{\"arg\":", &export);
+        self.field(",\"subtitle\":", &["Copy ", export[0], export[1]]);
+        self.field(",\"valid\":true},\"ctrl\":{\"arg\":", &large);
+        self.out
+            .push_str(",\"subtitle\":\"Show status in Large Type\",\"valid\":true}}}");
+        self.status = status;
     }
 }
 
-/// One row. Strings borrow from the profile where they can: `list` builds hundreds of these.
+/// A row that is not a profile's (an error, a warning).
 #[derive(Serialize, Debug, Default)]
 pub struct Item<'a> {
     /// Stable ID (not used for ordering since `skipknowledge` is set).
@@ -106,12 +292,22 @@ pub struct Item<'a> {
     /// ⌘C and Large Type texts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<Text<'a>>,
-    /// Workflow variables set when the row is actioned.
+    /// Where ↩ goes instead of logging in, for the workflow (see [`Next`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub variables: Option<Variables<'a>>,
-    /// What the row does with a modifier key held.
+    pub variables: Option<Next<'a>>,
+}
+
+/// The workflow variables of a row whose ↩ does something else than log in.
+#[derive(Serialize, Debug)]
+pub struct Next<'a> {
+    /// `setup` (the workflow's setup steps) or `doctor`.
+    pub awsmfa_next: &'static str,
+    /// The profile the setup steps set up.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mods: Option<Mods<'a>>,
+    pub awsmfa_setup_profile: Option<&'a str>,
+    /// `1` when setting up moves the profile's own long-term keys to `[P-mfa]` (`--move-keys`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub awsmfa_setup_move_keys: Option<&'static str>,
 }
 
 /// An icon file relative to the workflow folder.
@@ -128,50 +324,6 @@ pub struct Text<'a> {
     pub copy: Cow<'a, str>,
     /// Shown with ⌘L.
     pub largetype: Cow<'a, str>,
-}
-
-/// The workflow variables a row sets.
-#[derive(Serialize, Debug, Default)]
-pub struct Variables<'a> {
-    /// The profile's name, for the actions after the Script Filter.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub profile: Option<&'a str>,
-    /// With a typed code (`list --with-typed-code`): `""`, the slot the workflow's entry
-    /// script fills with the code, which awsmfa list never sees. ↩ hands it to the login
-    /// script as the environment variable `awsmfa_code`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub awsmfa_code: Option<&'static str>,
-    /// Where ↩ goes instead of logging in: `setup` (the workflow's setup steps) or `doctor`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub awsmfa_next: Option<&'static str>,
-    /// The profile the setup steps set up.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub awsmfa_setup_profile: Option<&'a str>,
-    /// `1` when setting up moves the profile's own long-term keys to `[P-mfa]` (`--move-keys`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub awsmfa_setup_move_keys: Option<&'static str>,
-}
-
-/// The modifier keys of a profile row.
-#[derive(Serialize, Debug)]
-pub struct Mods<'a> {
-    /// ⌥↩: log out.
-    pub alt: Modifier<'a>,
-    /// ⌘↩: copy `export AWS_PROFILE=…`.
-    pub cmd: Modifier<'a>,
-    /// ⌃↩: status in Large Type.
-    pub ctrl: Modifier<'a>,
-}
-
-/// A modifier's behaviour.
-#[derive(Serialize, Debug)]
-pub struct Modifier<'a> {
-    /// Passed on instead of the item's `arg`.
-    pub arg: Cow<'a, str>,
-    /// Shown while the key is held.
-    pub subtitle: Cow<'a, str>,
-    /// Whether the modified ↩ acts.
-    pub valid: bool,
 }
 
 /// The icon for a status.
@@ -192,87 +344,6 @@ fn error_icon() -> Icon {
     }
 }
 
-/// The row of one profile. With `typed_code` (the person typed a code after the query) ↩
-/// logs in with that code, so a profile without a code source of its own can log in too.
-pub fn profile_item<'a>(p: &'a Profile, now: &Now, typed_code: bool) -> Item<'a> {
-    let mut status_line = describe(p.status, p.expires_at, now);
-    if let Some(base) = &p.via {
-        // A role profile: the status is its base's session, which ↩ refreshes.
-        status_line = format!("via {base} · {status_line}");
-    }
-    let name = p.name.as_str();
-    let session = p.session_name();
-    if let Some(hint) = p.setup_hint().filter(|_| !typed_code) {
-        // ↩ continues the setup in Alfred: the MFA device, then the 1Password item.
-        return Item {
-            uid: Some(name),
-            title: name.into(),
-            subtitle: format!(
-                "{status_line} · needs setup: ↩ to choose its MFA device and 1Password item"
-            )
-            .into(),
-            arg: Some(session),
-            autocomplete: Some(name),
-            valid: true,
-            icon: icon_for(p.status),
-            text: Some(Text {
-                copy: hint.clone().into(),
-                largetype: hint.into(),
-            }),
-            variables: Some(Variables {
-                awsmfa_next: Some("setup"),
-                awsmfa_setup_profile: Some(session),
-                awsmfa_setup_move_keys: Some("0"),
-                ..Variables::default()
-            }),
-            ..Item::default()
-        };
-    }
-    let export = format!("export AWS_PROFILE={}", shell_word(name));
-    let action = match p.status {
-        _ if typed_code => "↩ log in with the code you typed",
-        Status::Valid => "↩ to refresh",
-        Status::Expiring => "↩ to refresh now",
-        Status::Expired | Status::NoSession => "↩ to log in",
-    };
-    let large = format!("{name}: {status_line}");
-    Item {
-        uid: Some(name),
-        title: name.into(),
-        subtitle: format!("{status_line} · {action}").into(),
-        arg: Some(name),
-        autocomplete: Some(name),
-        valid: true,
-        icon: icon_for(p.status),
-        mods: Some(Mods {
-            alt: Modifier {
-                arg: session.into(),
-                subtitle: format!("Log out of {session} (remove its session keys)").into(),
-                valid: true,
-            },
-            cmd: Modifier {
-                arg: export.clone().into(),
-                subtitle: format!("Copy {export}").into(),
-                valid: true,
-            },
-            ctrl: Modifier {
-                arg: large.clone().into(),
-                subtitle: "Show status in Large Type".into(),
-                valid: true,
-            },
-        }),
-        text: Some(Text {
-            copy: export.into(),
-            largetype: large.into(),
-        }),
-        variables: Some(Variables {
-            profile: Some(name),
-            awsmfa_code: typed_code.then_some(""),
-            ..Variables::default()
-        }),
-    }
-}
-
 /// The row of a profile `awsmfa setup` could set up that is not listed yet: ↩ continues the
 /// setup in Alfred as on a profile that needs setup (the shape of `setup --format alfred`).
 fn setup_item(c: &SetupCandidate) -> Item<'_> {
@@ -289,17 +360,15 @@ fn setup_item(c: &SetupCandidate) -> Item<'_> {
             copy: c.command.as_str().into(),
             largetype: c.command.as_str().into(),
         }),
-        variables: Some(Variables {
-            awsmfa_next: Some("setup"),
+        variables: Some(Next {
+            awsmfa_next: "setup",
             awsmfa_setup_profile: Some(name),
             awsmfa_setup_move_keys: Some(if c.state == SetupState::KeysInProfile {
                 "1"
             } else {
                 "0"
             }),
-            ..Variables::default()
         }),
-        ..Item::default()
     }
 }
 
@@ -312,53 +381,41 @@ fn doctor_item() -> Item<'static> {
         arg: Some("doctor"),
         valid: true,
         icon: Icon { path: "icon.png" },
-        variables: Some(Variables {
-            awsmfa_next: Some("doctor"),
-            ..Variables::default()
+        variables: Some(Next {
+            awsmfa_next: "doctor",
+            awsmfa_setup_profile: None,
+            awsmfa_setup_move_keys: None,
         }),
         ..Item::default()
     }
 }
 
-/// The Script Filter for a list of profiles; `typed_code` as in [`profile_item`].
-pub fn list<'a>(
-    profiles: &'a [Profile],
-    setup: &'a [SetupCandidate],
-    now: &'a Now,
-    warnings: &'a [String],
+/// The Script Filter for a list of profiles (and the rows after them); `typed_code` as in
+/// [`ProfileRows::row`].
+fn list(
+    profiles: &[Profile],
+    setup: &[SetupCandidate],
+    now: &Now,
+    warnings: &[String],
     typed_code: bool,
     doctor: DoctorRow,
-) -> ScriptFilter<ProfileItems<'a>> {
-    let counting = |s: Status| profiles.iter().any(|p| p.status == s);
-    let rerun = if counting(Status::Expiring) {
-        Some(1.0)
-    } else if counting(Status::Valid) {
-        Some(5.0)
-    } else {
-        None
-    };
-    ScriptFilter {
-        rerun,
-        skipknowledge: true,
-        items: ProfileItems {
-            profiles,
-            setup,
-            now,
-            warnings,
-            typed_code,
-            doctor,
-        },
+) -> String {
+    ProfileRows {
+        profiles,
+        setup,
+        face: Clockface::new(now),
+        warnings,
+        typed_code,
+        doctor,
+        // About the size of a row, so the buffer does not double its way up.
+        out: String::with_capacity(700 * (profiles.len() + 1)),
+        status: String::new(),
     }
+    .write()
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {
-    to_json_sized(value, 1024)
-}
-
-/// Serialises into a buffer of about the expected size, so it does not double (and copy)
-/// its way up from a few bytes.
-fn to_json_sized<T: Serialize>(value: &T, capacity: usize) -> String {
-    let mut out = Vec::with_capacity(capacity);
+    let mut out = Vec::with_capacity(1024);
     if serde_json::to_writer(&mut out, value).is_err() {
         return "{}\n".into();
     }
@@ -392,23 +449,20 @@ pub(super) fn render(report: &Report) -> String {
             typed_code,
             doctor,
             setup,
-        } => to_json_sized(
-            &list(profiles, setup, now, warnings, *typed_code, *doctor),
-            1024 * (profiles.len() + 1),
-        ),
+        } => list(profiles, setup, now, warnings, *typed_code, *doctor),
         Report::Status {
             profile,
             now,
             warnings,
             ..
-        } => to_json(&list(
+        } => list(
             std::slice::from_ref(profile),
             &[],
             now,
             warnings,
             false,
             DoctorRow::Hidden,
-        )),
+        ),
         Report::LoggedIn {
             profile,
             expires_at,
@@ -537,6 +591,40 @@ pub(super) fn render(report: &Report) -> String {
     }
 }
 
+/// `doctor`'s Script Filter: one item per check, its icon by status, the fix (else the
+/// detail) under it; no item acts on ↩.
+pub fn doctor(checks: &[crate::doctor::Check]) -> ScriptFilter<Vec<Item<'_>>> {
+    use crate::doctor::Status;
+    let items = checks
+        .iter()
+        .map(|check| {
+            let line = check.line();
+            Item {
+                title: check.title.as_str().into(),
+                subtitle: check.fix.as_deref().unwrap_or(&check.detail).into(),
+                valid: false,
+                icon: Icon {
+                    path: match check.status {
+                        Status::Ok => "icons/valid.png",
+                        Status::Warn => "icons/expiring.png",
+                        Status::Fail => "icons/error.png",
+                    },
+                },
+                text: Some(Text {
+                    copy: line.clone().into(),
+                    largetype: line.into(),
+                }),
+                ..Item::default()
+            }
+        })
+        .collect();
+    ScriptFilter {
+        rerun: None,
+        skipknowledge: true,
+        items,
+    }
+}
+
 /// One row of a setup choice (`setup` without a profile, `--list-devices`,
 /// `--list-op-items`): ↩ passes `arg` on, with the variables the workflow's next step reads.
 #[derive(Serialize, Debug)]
@@ -578,40 +666,6 @@ fn setup_choices(choices: Vec<Choice>, title: &str, subtitle: &str) -> serde_jso
             .collect()
     };
     serde_json::json!({ "skipknowledge": true, "items": items })
-}
-
-/// `doctor`'s Script Filter: one item per check, its icon by status, the fix (else the
-/// detail) under it; no item acts on ↩.
-pub fn doctor(checks: &[crate::doctor::Check]) -> ScriptFilter<Vec<Item<'_>>> {
-    use crate::doctor::Status;
-    let items = checks
-        .iter()
-        .map(|check| {
-            let line = check.line();
-            Item {
-                title: check.title.as_str().into(),
-                subtitle: check.fix.as_deref().unwrap_or(&check.detail).into(),
-                valid: false,
-                icon: Icon {
-                    path: match check.status {
-                        Status::Ok => "icons/valid.png",
-                        Status::Warn => "icons/expiring.png",
-                        Status::Fail => "icons/error.png",
-                    },
-                },
-                text: Some(Text {
-                    copy: line.clone().into(),
-                    largetype: line.into(),
-                }),
-                ..Item::default()
-            }
-        })
-        .collect();
-    ScriptFilter {
-        rerun: None,
-        skipknowledge: true,
-        items,
-    }
 }
 
 pub(super) fn render_error(command: Action, profile: Option<&str>, error: &Error) -> String {
@@ -656,6 +710,37 @@ pub(super) fn render_error(command: Action, profile: Option<&str>, error: &Error
                     ),
                 ]),
             )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut cases: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        // Special bytes at every offset of an eight-byte chunk, and beyond one.
+        for offset in 0..17 {
+            for special in ['"', '\\', '\n', '\u{1}', '\u{1f}', 'é', '·'] {
+                let mut s = "x".repeat(offset);
+                s.push(special);
+                s.push_str("tail ↩");
+                cases.push(s);
+            }
+        }
+        cases.push(String::new());
+        cases.push("plain profile-name.with_dots".into());
+        for case in cases {
+            let mut out = String::new();
+            push_json_string(&mut out, &[&case]);
+            assert_eq!(out, serde_json::to_string(&case).unwrap(), "{case:?}");
+            // In pieces, the same.
+            let (head, tail) = case.split_at(case.floor_char_boundary(case.len() / 2));
+            let mut pieces = String::new();
+            push_json_string(&mut pieces, &[head, tail]);
+            assert_eq!(pieces, out, "{case:?}");
         }
     }
 }
