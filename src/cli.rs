@@ -3,6 +3,9 @@
 //! `--help` texts here are the reference the README quotes.
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::ArgValueCandidates;
+
+use crate::completion::{Shell, profile_candidates};
 
 use crate::launcher::Format;
 
@@ -91,6 +94,17 @@ pub enum Command {
         after_help = "Example:\n  awsmfa notify-due\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due."
     )]
     NotifyDue(NotifyDue),
+    /// Print the shell completion script for bash, zsh or fish (PROFILE arguments complete
+    /// to your profiles).
+    #[command(
+        after_help = "Examples:\n  awsmfa completions bash > ~/.local/share/bash-completion/completions/awsmfa\n  awsmfa completions zsh > \"${fpath[1]}/_awsmfa\"\n  awsmfa completions fish > ~/.config/fish/completions/awsmfa.fish\n\nHomebrew installs all three. The script asks awsmfa on PATH at each TAB\n(AWSMFA_COMPLETE=SHELL awsmfa -- WORDS): subcommands, options and the profile names\nawsmfa list shows (files only)."
+    )]
+    Completions(Completions),
+    /// Print the manual page (roff), for man(1).
+    #[command(
+        after_help = "Examples:\n  awsmfa man | man -l -\n  awsmfa man > /usr/local/share/man/man1/awsmfa.1\n\nHomebrew installs it: man awsmfa."
+    )]
+    Man(Man),
 }
 
 /// `awsmfa list [QUERY]`.
@@ -110,6 +124,7 @@ pub struct List {
 #[derive(Args, Debug, Clone)]
 pub struct Login {
     /// The session profile (its long-term keys live in PROFILE-mfa).
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// Session length: 8h, 90m, 1h30m or seconds (15m to 36h; roles 15m to 12h).
     /// Default: awsmfa_duration in the profile, AWSMFA_DURATION, else 12h (roles: 1h).
@@ -140,6 +155,7 @@ pub struct MinValid {
 #[derive(Args, Debug, Clone)]
 pub struct CredentialProcess {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// How fresh the session must be.
     #[command(flatten)]
@@ -150,6 +166,7 @@ pub struct CredentialProcess {
 #[derive(Args, Debug, Clone)]
 pub struct Exec {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// How fresh the session must be.
     #[command(flatten)]
@@ -163,6 +180,7 @@ pub struct Exec {
 #[derive(Args, Debug, Clone)]
 pub struct Export {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// How fresh the session must be.
     #[command(flatten)]
@@ -173,6 +191,7 @@ pub struct Export {
 #[derive(Args, Debug, Clone)]
 pub struct Status {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
 }
 
@@ -180,6 +199,7 @@ pub struct Status {
 #[derive(Args, Debug, Clone)]
 pub struct Setup {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// The MFA device ARN (IAM → Security credentials → MFA).
     #[arg(long, value_name = "ARN")]
@@ -203,6 +223,7 @@ pub struct Setup {
 #[derive(Args, Debug, Clone)]
 pub struct Logout {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
 }
 
@@ -233,3 +254,15 @@ pub struct NotifyDue {
     #[arg(long)]
     pub wait: bool,
 }
+
+/// `awsmfa completions bash|zsh|fish`.
+#[derive(Args, Debug, Clone)]
+pub struct Completions {
+    /// The shell to print the script for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// `awsmfa man`.
+#[derive(Args, Debug, Clone)]
+pub struct Man {}

@@ -13,6 +13,7 @@ pub mod aws;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod completion;
 pub mod display;
 pub mod duration;
 pub mod error;
@@ -65,6 +66,8 @@ pub fn run(cli: cli::Cli, ctx: &Context<'_>) -> Outcome {
         C::CredentialProcess(command) => execute(command, format, ctx),
         C::Exec(command) => execute(command, format, ctx),
         C::Export(command) => execute(command, format, ctx),
+        C::Completions(command) => execute(command, format, ctx),
+        C::Man(command) => execute(command, format, ctx),
     }
 }
 

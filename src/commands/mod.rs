@@ -2,6 +2,7 @@
 //! takes a [`Context`] (environment, clock, keychain, progress) and returns the
 //! [`Report`] the renderer shows, or an [`Error`].
 
+pub mod completions;
 pub mod credential_process;
 pub mod exec;
 pub mod export;
@@ -9,6 +10,7 @@ pub mod fresh;
 pub mod list;
 pub mod login;
 pub mod logout;
+pub mod man;
 pub mod notify_due;
 pub mod reminders;
 pub mod setup;

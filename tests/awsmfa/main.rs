@@ -15,6 +15,7 @@ mod ini {
 mod architecture;
 mod bad_inputs;
 mod catalogue;
+mod completions;
 mod concurrency;
 mod crash_safety;
 mod credential_process;
@@ -24,6 +25,7 @@ mod ini_properties;
 mod keychain;
 mod list;
 mod login;
+mod manual;
 mod profile_files;
 mod regression;
 mod reminders;

@@ -452,6 +452,26 @@ pub fn private_session(what: &str) -> bool {
     false
 }
 
+/// Where `program` (a shell, groff) is on PATH, for a test that needs it. Missing, the test is
+/// skipped with a printed reason, unless `AWSMFA_TEST_NO_SKIP` is set (`./scripts/test`
+/// installs every such program first), which makes it a failure.
+#[must_use]
+pub fn tool(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if let Some(found) = std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+    {
+        return Some(found);
+    }
+    let why = format!("{program} is not installed (./scripts/test installs it)");
+    if std::env::var_os("AWSMFA_TEST_NO_SKIP").is_some() {
+        panic!("{why}; AWSMFA_TEST_NO_SKIP is set, so the test may not be skipped");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
 /// Whether a test that turns reminders on may run: on macOS they go to launchd and
 /// Notification Center, the person's own, so only inside a private session; elsewhere to a
 /// D-Bus bus of the test's own (and systemd only through a runtime folder the test makes).
