@@ -91,7 +91,7 @@ pub enum Command {
     Export(Export),
     /// Post the expiry reminders that are due now, and exit (the scheduler runs this).
     #[command(
-        after_help = "Example:\n  awsmfa notify-due\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due."
+        after_help = "Examples:\n  awsmfa notify-due\n  awsmfa notify-due --test\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due. Notification Center shows\nawsmfa's notifications as Terminal's: if --test shows nothing, allow notifications for\nTerminal in System Settings > Notifications."
     )]
     NotifyDue(NotifyDue),
     /// Print the shell completion script for bash, zsh or fish (PROFILE arguments complete
@@ -253,6 +253,11 @@ pub struct NotifyDue {
     /// background waiter login starts where there is no launchd or systemd).
     #[arg(long)]
     pub wait: bool,
+    /// Post one test notification now, whatever is due and whether reminders are on: shows
+    /// whether reminders can reach you (on a Mac they come from Terminal, whose notifications
+    /// must be allowed).
+    #[arg(long, conflicts_with = "wait")]
+    pub test: bool,
 }
 
 /// `awsmfa completions bash|zsh|fish`.

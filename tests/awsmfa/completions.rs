@@ -60,11 +60,24 @@ fn each_script_parses_in_its_shell() {
     }
 }
 
+/// The bash on PATH, and macOS's /bin/bash (3.2) where that is another.
+fn bashes() -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = tool("bash").into_iter().collect();
+    let system = PathBuf::from("/bin/bash");
+    if cfg!(target_os = "macos") && system.exists() && !found.contains(&system) {
+        found.push(system);
+    }
+    found
+}
+
 #[test]
 fn bash_completes_subcommands_and_profile_names() {
-    let Some(bash) = tool("bash") else {
-        return;
-    };
+    for bash in bashes() {
+        bash_completes_with(&bash);
+    }
+}
+
+fn bash_completes_with(bash: &std::path::Path) {
     let (home, script) = home_with_script("bash");
     // What bash does at a TAB: COMP_WORDS and COMP_CWORD set, the function called with the
     // command, the word being completed and the word before it.
@@ -73,7 +86,7 @@ fn bash_completes_subcommands_and_profile_names() {
             "source {script}\nCOMP_WORDS=({words})\nCOMP_CWORD=$(( ${{#COMP_WORDS[@]}} - 1 ))\nCOMP_TYPE=9\n_clap_complete_awsmfa awsmfa '{current}' '{previous}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"\n",
             script = script.display()
         );
-        in_shell(&home, &bash, &["--norc", "--noprofile", "-c", &program])
+        in_shell(&home, bash, &["--norc", "--noprofile", "-c", &program])
     };
     let profiles = complete("awsmfa login ''", "", "login");
     assert_eq!(lines(&profiles), ["staging", "work", "work-admin"]);

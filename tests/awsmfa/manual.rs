@@ -1,6 +1,9 @@
 //! `awsmfa man`: the page groff renders without a warning, and it documents every command
 //! and option `--help` knows.
 
+use std::path::Path;
+use std::process::Output;
+
 use clap::CommandFactory;
 
 use crate::support::{Home, ok, run, stderr, tool};
@@ -16,6 +19,11 @@ fn page(home: &Home) -> std::path::PathBuf {
     home.write_file("awsmfa.1", &roff)
 }
 
+/// `groff -man ARGS PAGE`, with the home's environment.
+fn groff(home: &Home, groff: &Path, args: &[&str], page: &Path) -> Output {
+    run(home.other(groff).arg("-man").args(args).arg(page))
+}
+
 #[test]
 fn groff_renders_the_page_without_a_warning() {
     let Some(groff) = tool("groff") else {
@@ -24,18 +32,12 @@ fn groff_renders_the_page_without_a_warning() {
     let home = Home::new("", "");
     let page = page(&home);
     // -ww: every warning; -z: no output, only the diagnostics.
-    let out = run(home
-        .other(&groff)
-        .args(["-man", "-Tutf8", "-ww", "-z"])
-        .arg(&page));
+    let out = self::groff(&home, &groff, &["-Tutf8", "-ww", "-z"], &page);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stderr(&out), "", "groff warned");
     // The check sees warnings: a page with a bad request draws one.
     let bad = home.write_file("bad.1", ".TH X 1\n.SH NAME\n.XYZZY\nx \\[nosuchglyph]\n");
-    let out = run(home
-        .other(&groff)
-        .args(["-man", "-Tutf8", "-ww", "-z"])
-        .arg(&bad));
+    let out = self::groff(&home, &groff, &["-Tutf8", "-ww", "-z"], &bad);
     assert!(stderr(&out).contains("warning"), "{}", stderr(&out));
 }
 
@@ -47,10 +49,7 @@ fn the_page_documents_every_command_and_option() {
     let home = Home::new("", "");
     let page = page(&home);
     // Plain text, as a person reads it (no bold or underline).
-    let out = run(home
-        .other(&groff)
-        .args(["-man", "-Tutf8", "-P-cbou", "-rLL=200n"])
-        .arg(&page));
+    let out = self::groff(&home, &groff, &["-Tutf8", "-P-cbou", "-rLL=200n"], &page);
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut cli = awsmfa::cli::Cli::command();
     cli.build();
