@@ -246,7 +246,7 @@ pub enum RemindersAction {
     Status,
 }
 
-/// `awsmfa notify-due [--wait]`.
+/// `awsmfa notify-due [--wait | --test]`.
 #[derive(Args, Debug, Clone)]
 pub struct NotifyDue {
     /// Keep running: check at least every 30 s until no reminder is left to post (the
