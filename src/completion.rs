@@ -57,8 +57,18 @@ pub fn script(shell: Shell) -> String {
     completer
         .write_registration(VAR, PROGRAM, PROGRAM, PROGRAM, &mut out)
         .expect("writing to memory cannot fail");
-    String::from_utf8(out).expect("clap_complete writes UTF-8")
+    let mut script = String::from_utf8(out).expect("clap_complete writes UTF-8");
+    if shell == Shell::Zsh {
+        // Installed as `_awsmfa` on fpath (Homebrew's site-functions), the file is the body of
+        // a function zsh autoloads at the first TAB: that run defines the completer and binds
+        // it, and must also answer the TAB it was loaded for. Sourced, it only binds.
+        script.push_str(ZSH_AUTOLOADED);
+    }
+    script
 }
+
+/// What the zsh script does when zsh autoloads it as `_awsmfa`.
+const ZSH_AUTOLOADED: &str = "if [[ \"${funcstack[1]}\" == _awsmfa ]]; then\n    _clap_dynamic_completer_awsmfa \"$@\"\nfi\n";
 
 /// What a PROFILE argument completes to: every profile `awsmfa list` shows, each with its
 /// status as the help zsh and fish print beside it. Nothing when the files cannot be read:

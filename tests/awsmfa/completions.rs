@@ -118,6 +118,47 @@ fn fish_completes_profile_names_with_their_status() {
     );
 }
 
+/// An interactive zsh on a pseudo-terminal (zsh's own zpty) with the script installed as
+/// Homebrew installs it, `_awsmfa` in a folder on fpath, types `awsmfa status st` and one TAB.
+const ZSH_AT_A_TAB: &str = r#"
+zmodload zsh/zpty
+zpty -b z zsh -f -i
+zpty -w z 'PS1="> "; fpath=("$SITE_FUNCTIONS" $fpath); autoload -U compinit; compinit -u -D; print RE""ADY'
+zpty -r -m z line '*READY*'
+zpty -n -w z $'awsmfa status st	'
+seen=""
+for i in {1..200}; do
+    while zpty -r -t z chunk; do seen+=$chunk; done
+    [[ $seen == *"status staging "* ]] && break
+    sleep 0.05
+done
+print -r -- "$seen"
+zpty -d z
+"#;
+
+#[test]
+fn zsh_completes_a_profile_at_the_first_tab_from_its_site_functions() {
+    let Some(zsh) = tool("zsh") else {
+        return;
+    };
+    let (home, script) = home_with_script("zsh");
+    let site = home.path().join("site-functions");
+    std::fs::create_dir(&site).unwrap();
+    std::fs::rename(&script, site.join("_awsmfa")).unwrap();
+    let driver = home.write_file("tab.zsh", ZSH_AT_A_TAB);
+    let out = run(home
+        .other(&zsh)
+        .env("SITE_FUNCTIONS", &site)
+        .arg("-f")
+        .arg(&driver));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        shown.contains("awsmfa status staging "),
+        "the first TAB, which autoloads _awsmfa, completes the profile: {shown:?}"
+    );
+}
+
 #[test]
 fn zsh_gets_profile_names_in_its_own_protocol() {
     // zsh drives its completion only at an interactive prompt; the script's half runs the
