@@ -3,7 +3,8 @@
 #
 # The release workflow fills in homepage, url and sha256 for the release's source tarball
 # (packaging/homebrew/fill-formula) and attaches the result to the release; this copy keeps
-# placeholders. scripts/test replays its install and test steps (packaging/homebrew/replay).
+# placeholders. ./scripts/test replays its install and test steps (packaging/check, through
+# tests/support/fake-brew).
 class Awsmfa < Formula
   desc "Keep an MFA-protected AWS session alive from Alfred, Raycast or a terminal"
   homepage "https://github.com/OWNER/awsmfa"
