@@ -105,7 +105,8 @@ if [[ -n "${awsmfa_op_path:-}" ]]; then expand_home AWSMFA_OP "$awsmfa_op_path";
 # Alfred sets alfred_debug=1 while its debugger is open: show awsmfa's debug log there too.
 if [[ "${alfred_debug:-}" == 1 && -z "${AWSMFA_LOG:-}" ]]; then export AWSMFA_LOG=debug; fi
 
-# Where macOS users install awsmfa: `brew install` of the project's tap.
+# Where macOS users install awsmfa: `brew install` of the project's tap. package.sh writes the
+# tap a release publishes here (AWSMFA_TAP); awsmfa/tap is the project's own.
 brew_install='brew install awsmfa/tap/awsmfa'
 
 # Sets `awsmfa` to the binary to run, or says why there is none: `problem` (an item's title),

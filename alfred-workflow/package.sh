@@ -6,6 +6,8 @@
 #   alfred-workflow/package.sh BINARY [OUT]
 #
 # OUT defaults to awsmfa.alfredworkflow in the current folder. Needs zip.
+# AWSMFA_TAP, when set (the release workflow sets it: OWNER/tap), is the Homebrew tap the
+# workflow's messages tell people to install awsmfa from (`brew install OWNER/tap/awsmfa`).
 
 set -euo pipefail
 
@@ -45,6 +47,21 @@ trap 'rm -rf "$stage"' EXIT
 
 mkdir "$stage/icons"
 cp "$here/icon.png" "$here/awsmfa-alfred.sh" "$here/awsmfa-alfred-list" "$stage/"
+if [[ -n "${AWSMFA_TAP:-}" ]]; then
+    if [[ ! "$AWSMFA_TAP" =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$ ]]; then
+        echo "package.sh: AWSMFA_TAP=$AWSMFA_TAP is not a Homebrew tap name (OWNER/NAME)" >&2
+        exit 1
+    fi
+    line="brew_install='brew install $AWSMFA_TAP/awsmfa'"
+    awk -v line="$line" '
+        /^brew_install=/ { print line; done = 1; next }
+        { print }
+        END { if (!done) exit 1 }
+    ' "$here/awsmfa-alfred.sh" >"$stage/awsmfa-alfred.sh" || {
+        echo "package.sh: found no brew_install= line in $here/awsmfa-alfred.sh" >&2
+        exit 1
+    }
+fi
 cp "$here"/icons/*.png "$stage/icons/"
 cp "$binary" "$stage/awsmfa"
 chmod 0644 "$stage/icon.png" "$stage"/icons/*.png

@@ -3,6 +3,9 @@
 //! `--help` texts here are the reference the README quotes.
 
 use clap::{Args, Parser, Subcommand};
+use clap_complete::ArgValueCandidates;
+
+use crate::completion::{Shell, profile_candidates};
 
 use crate::launcher::Format;
 
@@ -96,13 +99,24 @@ pub enum Command {
     Doctor(Doctor),
     /// Post the expiry reminders that are due now, and exit (the scheduler runs this).
     #[command(
-        after_help = "Example:\n  awsmfa notify-due\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due."
+        after_help = "Examples:\n  awsmfa notify-due\n  awsmfa notify-due --test\n\nRun every minute by the launchd agent (macOS) or the systemd user timer (Linux)\nthat login installs; by hand it posts and shows what is due. Notification Center shows\nawsmfa's notifications as Terminal's: if --test shows nothing, allow notifications for\nTerminal in System Settings > Notifications."
     )]
     NotifyDue(NotifyDue),
     /// Posts one reminder with a Refresh button and waits for its click (started by
     /// notify-due, detached; not for people).
     #[command(name = "reminder-button", hide = true)]
     ReminderButton(ReminderButton),
+    /// Print the shell completion script for bash, zsh or fish (PROFILE arguments complete
+    /// to your profiles).
+    #[command(
+        after_help = "Examples:\n  awsmfa completions bash > ~/.local/share/bash-completion/completions/awsmfa\n  awsmfa completions zsh > \"${fpath[1]}/_awsmfa\"\n  awsmfa completions fish > ~/.config/fish/completions/awsmfa.fish\n\nHomebrew installs all three. The script asks awsmfa on PATH at each TAB\n(AWSMFA_COMPLETE=SHELL awsmfa -- WORDS): subcommands, options and the profile names\nawsmfa list shows (files only)."
+    )]
+    Completions(Completions),
+    /// Print the manual page (roff), for man(1).
+    #[command(
+        after_help = "Examples:\n  awsmfa man | man -l -\n  awsmfa man > /usr/local/share/man/man1/awsmfa.1\n\nHomebrew installs it: man awsmfa."
+    )]
+    Man(Man),
 }
 
 /// `awsmfa list [QUERY]`.
@@ -122,6 +136,7 @@ pub struct List {
 #[derive(Args, Debug, Clone)]
 pub struct Login {
     /// The session profile (its long-term keys live in PROFILE-mfa).
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// Session length: 8h, 90m, 1h30m or seconds (15m to 36h; roles 15m to 12h).
     /// Default: awsmfa_duration in the profile, AWSMFA_DURATION, else 12h (roles: 1h).
@@ -152,6 +167,7 @@ pub struct MinValid {
 #[derive(Args, Debug, Clone)]
 pub struct CredentialProcess {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// How fresh the session must be.
     #[command(flatten)]
@@ -162,6 +178,7 @@ pub struct CredentialProcess {
 #[derive(Args, Debug, Clone)]
 pub struct Exec {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// How fresh the session must be.
     #[command(flatten)]
@@ -175,6 +192,7 @@ pub struct Exec {
 #[derive(Args, Debug, Clone)]
 pub struct Export {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
     /// How fresh the session must be.
     #[command(flatten)]
@@ -185,6 +203,7 @@ pub struct Export {
 #[derive(Args, Debug, Clone)]
 pub struct Status {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
 }
 
@@ -193,6 +212,7 @@ pub struct Status {
 pub struct Setup {
     /// The session profile (without it: the profiles that can be set up, each with its
     /// command).
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: Option<String>,
     /// The MFA device ARN (IAM → Security credentials → MFA).
     #[arg(long, value_name = "ARN")]
@@ -233,6 +253,7 @@ pub struct Setup {
 #[derive(Args, Debug, Clone)]
 pub struct Logout {
     /// The session profile.
+    #[arg(add = ArgValueCandidates::new(profile_candidates))]
     pub profile: String,
 }
 
@@ -255,13 +276,18 @@ pub enum RemindersAction {
     Status,
 }
 
-/// `awsmfa notify-due [--wait]`.
+/// `awsmfa notify-due [--wait | --test]`.
 #[derive(Args, Debug, Clone)]
 pub struct NotifyDue {
     /// Keep running: check at least every 30 s until no reminder is left to post (the
     /// background waiter login starts where there is no launchd or systemd).
     #[arg(long)]
     pub wait: bool,
+    /// Post one test notification now, whatever is due and whether reminders are on: shows
+    /// whether reminders can reach you (on a Mac they come from Terminal, whose notifications
+    /// must be allowed).
+    #[arg(long, conflicts_with = "wait")]
+    pub test: bool,
 }
 
 /// `awsmfa doctor`.
@@ -286,3 +312,14 @@ pub struct ReminderButton {
     #[arg(long, value_name = "ID")]
     pub replaces: Option<u32>,
 }
+/// `awsmfa completions bash|zsh|fish`.
+#[derive(Args, Debug, Clone)]
+pub struct Completions {
+    /// The shell to print the script for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// `awsmfa man`.
+#[derive(Args, Debug, Clone)]
+pub struct Man {}

@@ -13,6 +13,7 @@ pub mod aws;
 pub mod cli;
 pub mod clock;
 pub mod commands;
+pub mod completion;
 pub mod display;
 pub mod doctor;
 pub mod duration;
@@ -68,6 +69,8 @@ pub fn run(cli: cli::Cli, ctx: &Context<'_>) -> Outcome {
         C::CredentialProcess(command) => execute(command, format, ctx),
         C::Exec(command) => execute(command, format, ctx),
         C::Export(command) => execute(command, format, ctx),
+        C::Completions(command) => execute(command, format, ctx),
+        C::Man(command) => execute(command, format, ctx),
     }
 }
 

@@ -4,7 +4,8 @@
 
 use std::io::Write;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
+use clap_complete::CompleteEnv;
 
 use awsmfa::cli::Cli;
 use awsmfa::clock::SystemClock;
@@ -14,6 +15,11 @@ use awsmfa::paths::Env;
 
 fn main() {
     awsmfa::hardening::no_core_dumps();
+    // A shell asking for completions (AWSMFA_COMPLETE=SHELL): answered, and the process ends.
+    CompleteEnv::with_factory(Cli::command)
+        .var(awsmfa::completion::VAR)
+        .completer(awsmfa::completion::PROGRAM)
+        .complete();
     let cli = Cli::parse();
     let env = Env::from_process();
     let clock = SystemClock::new(env.tz.as_deref());

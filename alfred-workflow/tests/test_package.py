@@ -1,5 +1,6 @@
 """package.sh: the .alfredworkflow Alfred installs."""
 
+import os
 import plistlib
 import re
 import shutil
@@ -87,6 +88,43 @@ def test_installed_package_finds_its_bundled_awsmfa(package, tmp_path, alfred, s
     result = alfred.type("aws mfa")
     assert not list(script_filter_schema.iter_errors(result.json))
     assert result.item("work")["arg"] == "work"
+
+
+def test_a_release_names_the_tap_it_publishes(tmp_path, bundled, alfred):
+    """The release packages with AWSMFA_TAP (OWNER/tap): the workflow's messages then say
+    `brew install OWNER/tap/awsmfa`; nothing else of the entry script changes."""
+    out = tmp_path / "awsmfa.alfredworkflow"
+    env = dict(os.environ, AWSMFA_TAP="acme/tap")
+    proc = subprocess.run(
+        ["bash", str(WORKFLOW / "package.sh"), str(bundled), str(out)], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    installed = tmp_path / "installed"
+    subprocess.run(["unzip", "-q", str(out), "-d", str(installed)], check=True)
+    packed = (installed / "awsmfa-alfred.sh").read_text().splitlines()
+    source = (WORKFLOW / "awsmfa-alfred.sh").read_text().splitlines()
+    changed = [(a, b) for a, b in zip(source, packed) if a != b]
+    assert changed == [("brew_install='brew install awsmfa/tap/awsmfa'", "brew_install='brew install acme/tap/awsmfa'")]
+    assert len(packed) == len(source)
+    # As a person sees it: the bundled awsmfa gone, the list says where to get it.
+    (installed / "awsmfa").unlink()
+    alfred.workflow = Workflow(installed)
+    alfred.configuration["awsmfa_path"] = ""
+    (item,) = alfred.type("aws mfa").items()
+    assert "brew install acme/tap/awsmfa" in item["subtitle"]
+
+
+def test_refuses_a_tap_that_is_no_tap_name(tmp_path, bundled):
+    env = dict(os.environ, AWSMFA_TAP="acme/tap; rm -rf /")
+    proc = subprocess.run(
+        ["bash", str(WORKFLOW / "package.sh"), str(bundled), str(tmp_path / "out.alfredworkflow")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.returncode == 1
+    assert "is not a Homebrew tap name" in proc.stderr
+    assert not (tmp_path / "out.alfredworkflow").exists()
 
 
 def test_refuses_a_missing_binary(tmp_path):

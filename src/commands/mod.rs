@@ -2,6 +2,7 @@
 //! takes a [`Context`] (environment, clock, keychain, progress) and returns the
 //! [`Report`] the renderer shows, or an [`Error`].
 
+pub mod completions;
 pub mod credential_process;
 pub mod doctor;
 pub mod exec;
@@ -10,6 +11,7 @@ pub mod fresh;
 pub mod list;
 pub mod login;
 pub mod logout;
+pub mod man;
 pub mod notify_due;
 pub mod reminder_button;
 pub mod reminders;

@@ -588,6 +588,7 @@ pub(super) fn render(report: &Report) -> String {
             session,
             region,
         } => super::keys::render(Format::Alfred, *shape, session, region.as_deref()),
+        Report::Document(text) => text.clone(),
     }
 }
 
@@ -686,31 +687,35 @@ pub(super) fn render_error(command: Action, profile: Option<&str>, error: &Error
                 ..Item::default()
             }],
         }),
-        Action::Login | Action::Logout | Action::Setup | Action::Reminders | Action::Session => {
-            action(
-                message.clone(),
-                BTreeMap::from([
-                    ("awsmfa_ok", "0".to_string()),
-                    (
-                        "awsmfa_title",
-                        match command {
-                            Action::Logout => "AWS logout failed",
-                            Action::Setup => "awsmfa setup failed",
-                            Action::Reminders => "awsmfa reminders failed",
-                            Action::Session => "AWS session failed",
-                            _ => "AWS login failed",
-                        }
-                        .to_string(),
-                    ),
-                    ("awsmfa_profile", profile.unwrap_or_default().to_string()),
-                    ("awsmfa_error_kind", error.kind().name().to_string()),
-                    (
-                        "awsmfa_retryable",
-                        if error.is_retryable() { "1" } else { "0" }.to_string(),
-                    ),
-                ]),
-            )
-        }
+        Action::Login
+        | Action::Logout
+        | Action::Setup
+        | Action::Reminders
+        | Action::Session
+        | Action::Document => action(
+            message.clone(),
+            BTreeMap::from([
+                ("awsmfa_ok", "0".to_string()),
+                (
+                    "awsmfa_title",
+                    match command {
+                        Action::Logout => "AWS logout failed",
+                        Action::Setup => "awsmfa setup failed",
+                        Action::Reminders => "awsmfa reminders failed",
+                        Action::Session => "AWS session failed",
+                        Action::Document => "awsmfa failed",
+                        _ => "AWS login failed",
+                    }
+                    .to_string(),
+                ),
+                ("awsmfa_profile", profile.unwrap_or_default().to_string()),
+                ("awsmfa_error_kind", error.kind().name().to_string()),
+                (
+                    "awsmfa_retryable",
+                    if error.is_retryable() { "1" } else { "0" }.to_string(),
+                ),
+            ]),
+        ),
     }
 }
 

@@ -73,6 +73,7 @@ pub(super) fn render(report: &Report) -> String {
         } => {
             return super::keys::render(super::Format::Json, *shape, session, region.as_deref());
         }
+        Report::Document(text) => return text.clone(),
         _ => Ok(render_value(report).to_string()),
     };
     text.unwrap_or_else(|_| "{}".into()) + "\n"
@@ -81,7 +82,7 @@ pub(super) fn render(report: &Report) -> String {
 /// The reports whose field order does not matter to anyone.
 fn render_value(report: &Report) -> serde_json::Value {
     match report {
-        Report::List { .. } | Report::Status { .. } | Report::Keys { .. } => {
+        Report::List { .. } | Report::Status { .. } | Report::Keys { .. } | Report::Document(_) => {
             serde_json::Value::Null
         }
         Report::LoggedIn {

@@ -139,6 +139,8 @@ pub enum Report {
         /// The session profile's region.
         region: Option<String>,
     },
+    /// `completions` and `man`: a script or a page, printed as it is in every format.
+    Document(String),
 }
 
 impl Report {
@@ -201,6 +203,8 @@ pub enum Action {
     Reminders,
     /// `credential-process`, `exec` and `export`: a tool asking for a session.
     Session,
+    /// `completions` and `man`: a document for a file.
+    Document,
 }
 
 /// Renders `report` for stdout (with a trailing newline where it prints anything).

@@ -173,6 +173,7 @@ pub(super) fn render(report: &Report) -> String {
             session,
             region,
         } => super::keys::render(super::Format::Text, *shape, session, region.as_deref()),
+        Report::Document(text) => text.clone(),
     }
 }
 

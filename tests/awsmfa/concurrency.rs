@@ -389,6 +389,9 @@ fn temporary_exists(home: &Home) -> bool {
 
 #[test]
 fn a_hand_edit_held_between_awsmfa_reading_the_file_and_renaming_makes_it_write_nothing() {
+    if !crate::support::linux_only("strace, which holds a system call") {
+        return;
+    }
     let home = race_home();
     // Held once its temporary file is written and synced: it read the file long before.
     let held = held_login(&home, "fsync", "delay_exit", 1);
@@ -415,6 +418,9 @@ fn a_hand_edit_held_between_awsmfa_reading_the_file_and_renaming_makes_it_write_
 
 #[test]
 fn a_file_emptied_by_an_in_place_writer_held_when_awsmfa_reads_it_under_the_lock_is_left_alone() {
+    if !crate::support::linux_only("strace, which holds a system call") {
+        return;
+    }
     let home = race_home();
     // Held right after taking the lock, before it reads the file again under it.
     let held = held_login(&home, "flock", "delay_exit", 1);
@@ -436,6 +442,9 @@ fn a_file_emptied_by_an_in_place_writer_held_when_awsmfa_reads_it_under_the_lock
 
 #[test]
 fn a_hand_edit_held_between_the_last_check_and_the_rename_is_lost_whole() {
+    if !crate::support::linux_only("strace, which holds a system call") {
+        return;
+    }
     // The documented window: awsmfa's file, made from the version it read, replaces it.
     let home = race_home();
     let held = held_login(&home, "rename,renameat,renameat2", "delay_enter", 1);

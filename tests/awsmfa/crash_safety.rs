@@ -345,6 +345,9 @@ const WINDOWS: [Window; 4] = [
 
 #[test]
 fn a_login_killed_inside_each_window_of_the_write_leaves_the_old_file_or_the_new_one() {
+    if !crate::support::linux_only("strace, which holds a system call") {
+        return;
+    }
     let old = credentials();
     let home = Home::new(
         "[profile crash]\nmfa_serial = arn:aws:iam::123456789012:mfa/crash\n",

@@ -1,7 +1,7 @@
 //! IAM `ListMFADevices` for `awsmfa setup`: a hand-signed request (SigV4) against moto's IAM on
 //! loopback, with signatures and policies checked, and the real binary's `setup` end to end.
 
-use crate::support::{Home, Moto, private_session};
+use crate::support::{Home, Moto, assert_stored_serial, forget_stored_serial, private_session};
 use awsmfa::error::{ErrorKind, exit};
 use awsmfa::iam;
 use awsmfa::sts::LongTermKeys;
@@ -120,20 +120,14 @@ fn setup_without_a_serial_finds_the_device_through_iam_and_stores_it() {
         .env("AWS_ENDPOINT_URL_IAM", moto.url())
         .output()
         .unwrap();
-    let stored = keyring::Entry::new("awsmfa", &name)
-        .unwrap()
-        .get_password()
-        .ok();
-    let _ = keyring::Entry::new("awsmfa", &name)
-        .unwrap()
-        .delete_credential();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
     let serial = seed["alice"]["serial"].as_str().unwrap();
-    assert_eq!(stored.as_deref(), Some(serial));
+    assert_stored_serial(&name, serial);
+    forget_stored_serial(&name);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("Asking AWS IAM for your MFA devices…"),

@@ -125,7 +125,8 @@ fn set_replaces_the_password_and_accounts_stay_apart() {
 /// written through `keyring` must be the one `secret-tool` finds by `service` and `username`.
 #[test]
 fn items_are_visible_to_secret_tool() {
-    if !private_session("the OS keychain") {
+    if !crate::support::linux_only("secret-tool (libsecret)") || !private_session("the OS keychain")
+    {
         return;
     }
     let service = unique_service();

@@ -156,8 +156,7 @@ fn setup_then_login_reads_the_serial_from_the_keychain() {
         config,
         format!("[profile {name}]\nawsmfa_op_item = AWS (work)\nawsmfa_op_vault = Private\n")
     );
-    let stored = keyring::Entry::new("awsmfa", &name).unwrap().get_password();
-    assert_eq!(stored.ok().as_deref(), Some(serial.as_str()));
+    crate::support::assert_stored_serial(&name, &serial);
 
     let argv_log = home.path().join("op-argv.log");
     let out = run(home
@@ -165,9 +164,7 @@ fn setup_then_login_reads_the_serial_from_the_keychain() {
         .args(["login", &name])
         .env("AWS_ENDPOINT_URL_STS", moto.url())
         .env("FAKE_OP_ARGV_LOG", &argv_log));
-    let _ = keyring::Entry::new("awsmfa", &name)
-        .unwrap()
-        .delete_credential();
+    crate::support::forget_stored_serial(&name);
     assert!(out.status.success(), "login failed: {}", stderr(&out));
     let argv = std::fs::read_to_string(&argv_log).unwrap();
     assert_eq!(

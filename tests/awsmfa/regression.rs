@@ -302,6 +302,9 @@ fn the_credentials_files_extended_attributes_survive_a_login() {
 #[cfg(not(target_os = "macos"))]
 #[test]
 fn a_keychain_that_never_answers_falls_back_to_mfa_serial_instead_of_hanging() {
+    if !crate::support::linux_only("a Secret Service on a D-Bus session bus") {
+        return;
+    }
     let bus = Bus::start();
     let _stuck = StuckSecretService::start(&bus);
     let home = home();
@@ -322,6 +325,9 @@ fn a_keychain_that_never_answers_falls_back_to_mfa_serial_instead_of_hanging() {
 #[cfg(not(target_os = "macos"))]
 #[test]
 fn a_keychain_that_never_answers_without_mfa_serial_says_what_to_do() {
+    if !crate::support::linux_only("a Secret Service on a D-Bus session bus") {
+        return;
+    }
     let bus = Bus::start();
     let _stuck = StuckSecretService::start(&bus);
     let home = Home::new(
@@ -410,6 +416,9 @@ fn a_named_pipe_as_a_state_file_never_hangs_login_or_status() {
 
 #[test]
 fn no_core_dump_can_hold_the_long_term_keys() {
+    if !crate::support::linux_only("/proc/PID/limits") {
+        return;
+    }
     // Held while STS "thinks": the long-term keys are in memory then.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());

@@ -7,9 +7,12 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::support::dbus::{Answers, Bus, Listener};
-use crate::support::{Home, Moto, ok, private_scheduler, run};
+use crate::support::{Home, Moto, linux_only, ok, run};
 use jiff::Timestamp;
 use serde_json::Value;
+
+/// What these tests post to and schedule with (macOS: `macos.rs`).
+const DESKTOP: &str = "a freedesktop notification service on a D-Bus session bus";
 
 const SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
 const SESSION_SECRET: &str = "session/secret/never/shown";
@@ -99,7 +102,7 @@ fn stop_waiter(home: &Home) {
 
 #[test]
 fn a_session_gets_one_reminder_before_one_at_expiry_and_none_once_refreshed() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let desktop = Desktop::start();
@@ -157,7 +160,7 @@ fn a_session_gets_one_reminder_before_one_at_expiry_and_none_once_refreshed() {
 
 #[test]
 fn a_machine_that_slept_through_both_posts_only_expired_and_not_hours_late() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let desktop = Desktop::start();
@@ -180,7 +183,7 @@ fn a_machine_that_slept_through_both_posts_only_expired_and_not_hours_late() {
 
 #[test]
 fn reminders_off_by_environment_or_command_post_nothing() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let desktop = Desktop::start();
@@ -229,7 +232,7 @@ fn reminders_off_by_environment_or_command_post_nothing() {
 
 #[test]
 fn lead_time_from_the_profile_and_zero_means_only_at_expiry() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let desktop = Desktop::start();
@@ -260,7 +263,7 @@ fn lead_time_from_the_profile_and_zero_means_only_at_expiry() {
 
 #[test]
 fn a_refused_notification_is_recorded_and_posted_on_a_later_run() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let bus = Bus::start();
@@ -314,7 +317,7 @@ fn a_refused_notification_is_recorded_and_posted_on_a_later_run() {
 
 #[test]
 fn markup_in_a_profile_name_is_escaped_for_servers_that_read_markup() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let bus = Bus::start();
@@ -337,7 +340,7 @@ fn markup_in_a_profile_name_is_escaped_for_servers_that_read_markup() {
 
 #[test]
 fn the_waiter_posts_on_time_then_ends_and_only_one_runs() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let desktop = Desktop::start();
@@ -384,7 +387,7 @@ fn the_waiter_posts_on_time_then_ends_and_only_one_runs() {
 
 #[test]
 fn a_waiter_without_a_desktop_bus_ends_at_once() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let mut desktop = Desktop::start();
@@ -398,7 +401,7 @@ fn a_waiter_without_a_desktop_bus_ends_at_once() {
 
 #[test]
 fn login_starts_a_waiter_that_reminds_of_the_new_session() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let moto = Moto::shared();
@@ -461,7 +464,7 @@ esac
 
 #[test]
 fn a_systemd_user_timer_is_installed_once_updated_on_change_and_removed() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     use std::os::unix::fs::PermissionsExt;
@@ -547,6 +550,39 @@ fn a_systemd_user_timer_is_installed_once_updated_on_change_and_removed() {
             .is_err()
     );
     assert!(desktop.listener.notifications().is_empty());
+}
+
+#[test]
+fn notify_due_test_posts_one_test_notification_even_with_reminders_off() {
+    if !linux_only(DESKTOP) {
+        return;
+    }
+    let desktop = Desktop::start();
+    let home = Home::new("", &credentials(&[("work", &in_seconds(300))]));
+    let out = ok(on(&home, &desktop.bus)
+        .args(["notify-due", "--test"])
+        .env("AWSMFA_REMINDERS", "off"));
+    assert_eq!(out, "posted: awsmfa test notification\n");
+    let shown = desktop.listener.wait_for(1, Duration::from_secs(10));
+    assert_eq!(desktop.summaries(), ["awsmfa test notification"]);
+    assert_eq!(shown[0]["body"], "AWS session reminders appear like this.");
+    // Only the test: the reminder due for work is still due.
+    assert!(notify_due(&home, &desktop).starts_with("posted: AWS work expires in 5 min\n"));
+
+    // No desktop to post to: a failure that says so.
+    let mut gone = Desktop::start();
+    gone.bus.stop();
+    let out = run(on(&home, &gone.bus).args(["notify-due", "--test", "--format", "json"]));
+    assert_eq!(out.status.code(), Some(1));
+    let answer: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(answer["error"]["kind"], "notify_failed");
+    assert!(
+        answer["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("could not post the test notification: "),
+        "{answer}"
+    );
 }
 
 #[test]

@@ -133,9 +133,13 @@ pub fn ensure(env: &Env) -> Result<String> {
     let program = program(env)?;
     let vars = job_environment(env);
     #[cfg(target_os = "macos")]
-    match launchd::install(env, &program, &vars) {
-        Ok(true) => return Ok("installed the launchd agent dev.awsmfa.reminders".into()),
-        Ok(false) => return Ok("the launchd agent dev.awsmfa.reminders is in place".into()),
+    match launchd::install(
+        env,
+        &launchd::Launchctl::at(launchd::Launchctl::SYSTEM),
+        &program,
+        &vars,
+    ) {
+        Ok(done) => return Ok(launchd_done(done)),
         Err(err) => log::debug(
             env,
             &format!("launchd agent not installed, starting a waiter instead: {err}"),
@@ -173,12 +177,24 @@ pub fn ensure(env: &Env) -> Result<String> {
     }
 }
 
+/// What `ensure` says after installing the launchd agent.
+pub fn launchd_done(done: launchd::Installed) -> String {
+    match done {
+        launchd::Installed::Written => format!("installed the launchd agent {}", launchd::LABEL),
+        launchd::Installed::Reloaded => format!(
+            "loaded the launchd agent {} again (launchd no longer had it loaded)",
+            launchd::LABEL
+        ),
+        launchd::Installed::InPlace => format!("the launchd agent {} is in place", launchd::LABEL),
+    }
+}
+
 /// Removes the installed scheduler. Returns a line per thing removed. A running waiter sees
 /// the switch on its next tick and ends.
 pub fn remove(env: &Env) -> Result<Vec<String>> {
     let mut removed = Vec::new();
     #[cfg(target_os = "macos")]
-    if launchd::remove(env)? {
+    if launchd::remove(env, &launchd::Launchctl::at(launchd::Launchctl::SYSTEM))? {
         removed.push("removed the launchd agent dev.awsmfa.reminders".to_string());
     }
     if systemd::remove(env)? {

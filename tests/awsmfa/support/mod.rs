@@ -9,7 +9,9 @@
 //! - [`assert_refused`]: a failure prints one line, exits with the documented code and kind,
 //!   and changes nothing under the test folder.
 //! - [`private_session`]: the gate of tests that use the OS keychain: they run only inside the
-//!   private D-Bus session `./scripts/test` creates.
+//!   private D-Bus session `./scripts/test` creates, or on the macOS CI machine in the
+//!   throwaway keychain its job creates; [`linux_only`] and [`macos_services`]: the gates of
+//!   tests of one platform's services, skipped with a printed reason on the other.
 //! - [`FakeClock`], [`MemoryKeychain`], [`Recorded`]: for running a command in this process
 //!   with a clock that does not wait.
 //!
@@ -363,6 +365,8 @@ impl Home {
             .env("AWSMFA_REMINDERS", "off");
         match private_bus() {
             Some(bus) => cmd.env("DBUS_SESSION_BUS_ADDRESS", bus),
+            // The macOS CI machine: the real Keychain, whose default is the job's throwaway one.
+            None if macos_test_keychain() => &mut cmd,
             // No keychain at all: not the machine's own (a Mac's login Keychain needs no bus).
             None => cmd.env("AWSMFA_KEYCHAIN", "off"),
         };
@@ -444,20 +448,65 @@ fn private_bus() -> Option<String> {
     (marker == bus).then_some(bus)
 }
 
+/// The variable the macOS CI job sets to the path of the throwaway keychain it created and
+/// made the default: there the tests use the real Keychain, launchd and Notification Center.
+pub const MACOS_TEST_KEYCHAIN: &str = "AWSMFA_TEST_MACOS_KEYCHAIN";
+
+/// Whether this is the macOS CI machine with its throwaway keychain: on macOS,
+/// [`MACOS_TEST_KEYCHAIN`] names a keychain file, and it is the user's default keychain right
+/// now (`security default-keychain`). A developer's Mac never passes both: their default is
+/// their login keychain, whatever the variable says.
+fn macos_test_keychain() -> bool {
+    static ANSWER: OnceLock<bool> = OnceLock::new();
+    *ANSWER.get_or_init(|| {
+        if !cfg!(target_os = "macos") {
+            return false;
+        }
+        let Some(wanted) = std::env::var_os(MACOS_TEST_KEYCHAIN) else {
+            return false;
+        };
+        let Ok(out) = Command::new("/usr/bin/security")
+            .args(["default-keychain", "-d", "user"])
+            .output()
+        else {
+            return false;
+        };
+        // It prints the path in double quotes, indented.
+        let default = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .trim_matches('"')
+            .to_string();
+        let same = |a: &Path, b: &Path| match (fs::canonicalize(a), fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        };
+        out.status.success() && same(Path::new(&default), Path::new(&wanted))
+    })
+}
+
 /// Whether a test that uses `what` (the OS keychain) may run: only inside the private
-/// session of `./scripts/test`, never against the machine's own keychain. Elsewhere it is
-/// skipped with a printed reason, unless `AWSMFA_TEST_NO_SKIP` is set (as `./scripts/test`
-/// sets it), which makes a missing session a failure.
+/// session of `./scripts/test` (Linux) or on the macOS CI machine with its throwaway default
+/// keychain ([`MACOS_TEST_KEYCHAIN`]), never against the machine's own keychain. Elsewhere it
+/// is skipped with a printed reason, unless `AWSMFA_TEST_NO_SKIP` is set (as `./scripts/test`
+/// and the macOS job set it), which makes a missing session a failure.
 #[must_use]
 pub fn private_session(what: &str) -> bool {
-    if private_bus().is_some() {
+    if private_bus().is_some() || macos_test_keychain() {
         return true;
     }
-    let why = format!(
-        "{what} is only tested inside the private D-Bus session with its own gnome-keyring that \
-         ./scripts/test starts (or: scripts/lib/keyring-session cargo test), never against this \
-         machine's own keychain"
-    );
+    let why = if cfg!(target_os = "macos") {
+        format!(
+            "{what} is only tested on the macOS CI machine, in the throwaway keychain its job \
+             creates, makes the default and names in {MACOS_TEST_KEYCHAIN}: never against this \
+             Mac's own Keychain, launchd and Notification Center"
+        )
+    } else {
+        format!(
+            "{what} is only tested inside the private D-Bus session with its own gnome-keyring \
+             that ./scripts/test starts (or: scripts/lib/keyring-session cargo test), never \
+             against this machine's own keychain"
+        )
+    };
     if std::env::var_os("AWSMFA_TEST_NO_SKIP").is_some() {
         panic!("{why}; AWSMFA_TEST_NO_SKIP is set, so it may not be skipped");
     }
@@ -465,16 +514,89 @@ pub fn private_session(what: &str) -> bool {
     false
 }
 
-/// Whether a test that turns reminders on may run: on macOS they go to launchd and
-/// Notification Center, the person's own, so only inside a private session; elsewhere to a
-/// D-Bus bus of the test's own (and systemd only through a runtime folder the test makes).
-#[must_use]
-pub fn private_scheduler() -> bool {
+/// Checks that the OS keychain holds `serial` for `profile` under awsmfa's service, as the
+/// awsmfa binary stored it. On Linux it is read through the `keyring` crate in this process.
+/// On macOS only the program that stored a Keychain item may read its secret without a
+/// prompt (which nobody answers on the CI machine), so there the item's presence is checked
+/// (`security find-generic-password` without `-w`: attributes only); the binary reading it
+/// back (a login that needs it) proves the value.
+pub fn assert_stored_serial(profile: &str, serial: &str) {
     if cfg!(target_os = "macos") {
-        private_session("launchd and Notification Center")
-    } else {
-        true
+        let out = Command::new("/usr/bin/security")
+            .args(["find-generic-password", "-s", "awsmfa", "-a", profile])
+            .output()
+            .expect("run security");
+        assert!(
+            out.status.success(),
+            "no Keychain item awsmfa/{profile}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
     }
+    let stored = keyring::Entry::new("awsmfa", profile)
+        .and_then(|entry| entry.get_password())
+        .ok();
+    assert_eq!(
+        stored.as_deref(),
+        Some(serial),
+        "the keychain's serial of {profile}"
+    );
+}
+
+/// Removes what awsmfa stored for `profile` from the keychain of the private session. On
+/// macOS nothing: the item is the binary's (see [`assert_stored_serial`]), and the CI job
+/// deletes its throwaway keychain with everything in it.
+pub fn forget_stored_serial(profile: &str) {
+    if !cfg!(target_os = "macos")
+        && let Ok(entry) = keyring::Entry::new("awsmfa", profile)
+    {
+        let _ = entry.delete_credential();
+    }
+}
+
+/// Where `program` (a shell, groff) is on PATH, for a test that needs it. Missing, the test is
+/// skipped with a printed reason, unless `AWSMFA_TEST_NO_SKIP` is set (`./scripts/test`
+/// installs every such program first), which makes it a failure.
+#[must_use]
+pub fn tool(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if let Some(found) = std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+    {
+        return Some(found);
+    }
+    let why = format!("{program} is not installed (./scripts/test installs it)");
+    if std::env::var_os("AWSMFA_TEST_NO_SKIP").is_some() {
+        panic!("{why}; AWSMFA_TEST_NO_SKIP is set, so the test may not be skipped");
+    }
+    eprintln!("skipped: {why}");
+    None
+}
+
+/// Whether a test of `what`, a service only Linux has (a D-Bus session bus with
+/// freedesktop notifications or a Secret Service, systemd, strace, /proc), may run. On macOS
+/// it is skipped with a printed reason whatever `AWSMFA_TEST_NO_SKIP` says: the Linux job runs
+/// it, and the macOS job tests the Mac's own services instead.
+#[must_use]
+pub fn linux_only(what: &str) -> bool {
+    if cfg!(target_os = "macos") {
+        eprintln!("skipped on macOS: {what} exists only on Linux; the Linux job tests it");
+        return false;
+    }
+    true
+}
+
+/// Whether a test of the Mac's own reminder services (launchd, Notification Center) may
+/// run: only on the macOS CI machine ([`private_session`]); elsewhere skipped with a printed
+/// reason, as those services exist only on macOS.
+#[must_use]
+pub fn macos_services(what: &str) -> bool {
+    if !cfg!(target_os = "macos") {
+        eprintln!("skipped: {what} exists only on macOS; the macOS job tests it");
+        return false;
+    }
+    private_session(what)
 }
 
 // ---------------------------------------------------------------------------------------
