@@ -734,21 +734,34 @@ impl AwsFiles {
         env: &Env,
         sessions: &[Profile],
     ) -> Vec<SetupCandidate> {
-        let creds = paths::display(env, &self.credentials_path);
-        let sessions = || sessions.iter().filter(|p| p.via.is_none());
-        let sources: NameSet<&str> = sessions().map(|p| p.source_profile.as_str()).collect();
-        // A session profile has a source: known without looking it up again.
-        let managed: NameSet<&str> = sessions().map(|p| p.name.as_str()).collect();
+        // The session profiles (role rows ride on them), by name as `session_profiles` sorts
+        // them, so a name is found by bisection. A session profile has a source: known
+        // without looking it up again.
+        let managed: Vec<&Profile> = sessions.iter().filter(|p| p.via.is_none()).collect();
+        debug_assert!(managed.is_sorted_by(|a, b| a.name <= b.name));
+        let is_managed = |name: &str| {
+            managed
+                .binary_search_by(|p| p.name.as_str().cmp(name))
+                .is_ok()
+        };
+        let has_suffix = |name: &str| SOURCE_SUFFIXES.iter().any(|suffix| name.ends_with(suffix));
+        // Sources by another name (`awsmfa_source_profile`); those by suffix go by their name.
+        let named_sources: Vec<&str> = managed
+            .iter()
+            .map(|p| p.source_profile.as_str())
+            .filter(|source| !has_suffix(source))
+            .collect();
         let mut out: Vec<SetupCandidate> = Vec::new();
         let mut seen: NameSet<&str> = NameSet::default();
+        // On Alfred's keystroke path: the checks by name first, the lookups last.
         for section in self.credentials.sections() {
             let name = section.name.as_str();
-            let plain = !name.is_empty() && name != DEFAULTS_SECTION && seen.insert(name);
-            let is_source = sources.contains(name)
-                || SOURCE_SUFFIXES.iter().any(|suffix| name.ends_with(suffix));
-            if !plain
-                || is_source
-                || managed.contains(name)
+            if name.is_empty()
+                || name == DEFAULTS_SECTION
+                || has_suffix(name)
+                || is_managed(name)
+                || named_sources.contains(&name)
+                || !seen.insert(name)
                 || self.source_of(name).is_some()
                 || self.credentials.has_section(&AwsFiles::move_target(name))
                 || !self.holds_long_term_keys(name)
@@ -756,6 +769,7 @@ impl AwsFiles {
             {
                 continue;
             }
+            let creds = paths::display(env, &self.credentials_path);
             out.push(SetupCandidate {
                 profile: name.to_string(),
                 state: SetupState::KeysInProfile,
