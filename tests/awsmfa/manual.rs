@@ -53,7 +53,14 @@ fn the_page_documents_every_command_and_option() {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut cli = awsmfa::cli::Cli::command();
     cli.build();
-    for sub in cli.get_subcommands().filter(|s| s.get_name() != "help") {
+    // Hidden commands (the reminder button's poster) are not for people, nor in the page.
+    for hidden in cli.get_subcommands().filter(|s| s.is_hide_set()) {
+        assert!(!text.contains(hidden.get_name()), "{}", hidden.get_name());
+    }
+    for sub in cli
+        .get_subcommands()
+        .filter(|s| s.get_name() != "help" && !s.is_hide_set())
+    {
         let name = format!("awsmfa {}", sub.get_name());
         assert!(
             text.contains(&format!("\n   {name}\n")),

@@ -619,7 +619,7 @@ fn post_reminder_with_button(home: &Home, desktop: &Desktop, env: &[(&str, &str)
 
 #[test]
 fn refresh_on_the_reminder_logs_in_and_posts_the_new_expiry_in_its_place() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let moto = Moto::shared();
@@ -669,7 +669,7 @@ fn refresh_on_the_reminder_logs_in_and_posts_the_new_expiry_in_its_place() {
 
 #[test]
 fn a_refresh_that_fails_says_why_in_place_of_the_reminder() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let desktop = Desktop::start();
@@ -689,7 +689,7 @@ fn a_refresh_that_fails_says_why_in_place_of_the_reminder() {
 
 #[test]
 fn refresh_waits_for_a_login_already_running_and_does_not_log_in_again() {
-    if !private_scheduler() {
+    if !linux_only(DESKTOP) {
         return;
     }
     let (sts, requests) = crate::support::sts_counting(500, "");
