@@ -33,6 +33,52 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `awsmfa list [QUERY]`, without --with-typed-code.
+fn list(query: Option<&str>) -> Command {
+    Command::List(List {
+        query: query.map(str::to_string),
+        with_typed_code: false,
+    })
+}
+
+impl Cli {
+    /// The command line of this process, parsed.
+    pub fn from_process() -> Self {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+        Self::keystroke(&args).unwrap_or_else(Cli::parse)
+    }
+
+    /// The two command lines run most often, read without clap: Alfred's keystroke,
+    /// `awsmfa list --format alfred [-- QUERY]` as `awsmfa-alfred-list` writes it, and
+    /// `awsmfa credential-process PROFILE` as `setup --process-profile` writes it for every
+    /// AWS tool. Building clap's tree of every command and option costs each of them as many
+    /// instructions as listing ten profiles, and 0.7 MiB of `list`'s peak memory. Any other
+    /// command line is `None`, for clap. (A unit test holds the two to the same result.)
+    pub fn keystroke(args: &[std::ffi::OsString]) -> Option<Cli> {
+        let words: Vec<&str> = args
+            .get(1..)?
+            .iter()
+            .map(|arg| arg.to_str())
+            .collect::<Option<_>>()?;
+        let (format, command) = match words.as_slice() {
+            ["list", "--format", "alfred"] => (Format::Alfred, list(None)),
+            ["list", "--format", "alfred", "--", query] => (Format::Alfred, list(Some(query))),
+            ["credential-process", profile] if !profile.starts_with('-') => (
+                Format::Text,
+                Command::CredentialProcess(CredentialProcess {
+                    profile: (*profile).to_string(),
+                    min_valid: MinValid { min_valid: None },
+                }),
+            ),
+            _ => return None,
+        };
+        Some(Cli {
+            output: Output { format },
+            command,
+        })
+    }
+}
+
 /// The output options every command shares.
 #[derive(Args, Debug, Clone, Copy)]
 pub struct Output {
@@ -323,3 +369,59 @@ pub struct Completions {
 /// `awsmfa man`.
 #[derive(Args, Debug, Clone)]
 pub struct Man {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(words: &[&str]) -> Vec<std::ffi::OsString> {
+        std::iter::once("awsmfa")
+            .chain(words.iter().copied())
+            .map(Into::into)
+            .collect()
+    }
+
+    #[test]
+    fn the_keystroke_reads_as_clap_reads_it() {
+        let keystrokes: [&[&str]; 8] = [
+            &["list", "--format", "alfred"],
+            &["list", "--format", "alfred", "--", "stg"],
+            &["list", "--format", "alfred", "--", "--format"],
+            &["list", "--format", "alfred", "--", ""],
+            &["list", "--format", "alfred", "--", "ops team ↩"],
+            &["credential-process", "work"],
+            &["credential-process", "ops team"],
+            &["credential-process", ""],
+        ];
+        for words in keystrokes {
+            let fast = Cli::keystroke(&args(words)).expect("a keystroke");
+            let clap = Cli::try_parse_from(args(words)).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{clap:?}"), "{words:?}");
+        }
+        // Everything else is clap's.
+        let others: [&[&str]; 12] = [
+            &["credential-process", "--min-valid", "1h", "work"],
+            &["credential-process", "-h"],
+            &["credential-process", "--help"],
+            &["credential-process", "work", "--format", "json"],
+            &["list"],
+            &["list", "--format", "json"],
+            &["list", "--format", "alfred", "stg"],
+            &[
+                "list",
+                "--format",
+                "alfred",
+                "--with-typed-code",
+                "--",
+                "stg",
+            ],
+            &["--format", "alfred", "list"],
+            &["list", "--format=alfred"],
+            &["list", "--format", "alfred", "--", "a", "b"],
+            &["status", "--format", "alfred"],
+        ];
+        for words in others {
+            assert!(Cli::keystroke(&args(words)).is_none(), "{words:?}");
+        }
+    }
+}

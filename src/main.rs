@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use clap::{CommandFactory, Parser};
+use clap::CommandFactory;
 use clap_complete::CompleteEnv;
 
 use awsmfa::cli::Cli;
@@ -20,7 +20,7 @@ fn main() {
         .var(awsmfa::completion::VAR)
         .completer(awsmfa::completion::PROGRAM)
         .complete();
-    let cli = Cli::parse();
+    let cli = Cli::from_process();
     let env = Env::from_process();
     let clock = SystemClock::new(env.tz.as_deref());
     let keychain: &dyn SerialStore = if env.keychain_off() {

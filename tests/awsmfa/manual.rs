@@ -53,8 +53,10 @@ fn the_page_documents_every_command_and_option() {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     let mut cli = awsmfa::cli::Cli::command();
     cli.build();
-    // Hidden commands (`reminder-button`, which reminders run) are no one's to type: the page
-    // leaves them out, as --help does.
+    // Hidden commands (the reminder button's poster) are not for people, nor in the page.
+    for hidden in cli.get_subcommands().filter(|s| s.is_hide_set()) {
+        assert!(!text.contains(hidden.get_name()), "{}", hidden.get_name());
+    }
     for sub in cli
         .get_subcommands()
         .filter(|s| s.get_name() != "help" && !s.is_hide_set())
