@@ -8,7 +8,7 @@
 use super::{Context, Run};
 use crate::cli::List;
 use crate::error::Result;
-use crate::launcher::{Action, DoctorRow, Report};
+use crate::launcher::{Action, DoctorRow, NoMatch, Report};
 use crate::profiles::AwsFiles;
 
 impl Run for List {
@@ -28,13 +28,24 @@ impl Run for List {
         // cost `list` (on Alfred's keystroke path) more than reading the files did.
         std::mem::forget(files);
         let query = self.query.as_deref().unwrap_or("");
+        let all = profiles.len() + setup.len();
+        let profiles = crate::fuzzy::rank(profiles, query, |p| &p.name);
+        let setup = crate::fuzzy::rank(setup, query, |c| &c.profile);
+        let doctor = DoctorRow::for_query(query);
+        let no_match = (profiles.is_empty() && setup.is_empty() && all > 0)
+            .then(|| NoMatch {
+                query: query.trim().to_string(),
+                profiles: all,
+            })
+            .filter(|m| !m.query.is_empty() && doctor == DoctorRow::Hidden);
         Ok(Report::List {
-            profiles: crate::fuzzy::rank(profiles, query, |p| &p.name),
-            setup: crate::fuzzy::rank(setup, query, |c| &c.profile),
+            profiles,
+            setup,
             now,
             warnings,
             typed_code: self.with_typed_code,
-            doctor: DoctorRow::for_query(query),
+            doctor,
+            no_match,
         })
     }
 }

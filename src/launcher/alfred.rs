@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{Action, DoctorRow, Format, Report};
+use super::{Action, DoctorRow, Format, NoMatch, Report};
 use crate::clock::Now;
 use crate::display::{Clockface, valid_until};
 use crate::error::Error;
@@ -105,6 +105,8 @@ struct ProfileRows<'a> {
     warnings: &'a [String],
     typed_code: bool,
     doctor: DoctorRow,
+    /// A query that matched none of the profiles there are.
+    no_match: Option<&'a NoMatch>,
     out: String,
     /// Scratch for one row's status line, reused from row to row.
     status: String,
@@ -126,7 +128,19 @@ impl ProfileRows<'_> {
             self.other_item(&doctor_item());
             first = false;
         }
-        if self.profiles.is_empty() && self.setup.is_empty() && self.doctor == DoctorRow::Hidden {
+        if let Some(no_match) = self.no_match {
+            self.other_item(&Item {
+                title: no_match.title().into(),
+                subtitle: no_match.hint().into(),
+                valid: false,
+                icon: error_icon(),
+                ..Item::default()
+            });
+            first = false;
+        } else if self.profiles.is_empty()
+            && self.setup.is_empty()
+            && self.doctor == DoctorRow::Hidden
+        {
             self.other_item(&Item {
                 title: "No MFA profiles found".into(),
                 subtitle: "Add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME".into(),
@@ -399,6 +413,7 @@ fn list(
     warnings: &[String],
     typed_code: bool,
     doctor: DoctorRow,
+    no_match: Option<&NoMatch>,
 ) -> String {
     ProfileRows {
         profiles,
@@ -407,6 +422,7 @@ fn list(
         warnings,
         typed_code,
         doctor,
+        no_match,
         // About the size of a row, so the buffer does not double its way up.
         out: String::with_capacity(700 * (profiles.len() + 1)),
         status: String::new(),
@@ -449,7 +465,16 @@ pub(super) fn render(report: &Report) -> String {
             typed_code,
             doctor,
             setup,
-        } => list(profiles, setup, now, warnings, *typed_code, *doctor),
+            no_match,
+        } => list(
+            profiles,
+            setup,
+            now,
+            warnings,
+            *typed_code,
+            *doctor,
+            no_match.as_ref(),
+        ),
         Report::Status {
             profile,
             now,
@@ -462,6 +487,7 @@ pub(super) fn render(report: &Report) -> String {
             warnings,
             false,
             DoctorRow::Hidden,
+            None,
         ),
         Report::LoggedIn {
             profile,

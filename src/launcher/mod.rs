@@ -44,6 +44,9 @@ pub enum Report {
         /// Profiles `awsmfa setup` could set up that are not among `profiles` (their long-term
         /// keys still in `[P]` itself), best match first: Alfred lists them after the profiles.
         setup: Vec<crate::profiles::SetupCandidate>,
+        /// A query that matched none of the profiles there are: the list says so, rather than
+        /// that there are none.
+        no_match: Option<NoMatch>,
     },
     /// `status`: one profile.
     Status {
@@ -159,6 +162,36 @@ impl Report {
             Report::Doctor { checks } => crate::doctor::failure(checks),
             _ => None,
         }
+    }
+}
+
+/// A query that matched none of the profiles `list` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoMatch {
+    /// What was typed, trimmed.
+    pub query: String,
+    /// How many profiles (and setup rows) there are without it.
+    pub profiles: usize,
+}
+
+impl NoMatch {
+    /// `No profile matches “stg”`.
+    pub fn title(&self) -> String {
+        format!("No profile matches “{}”", self.query)
+    }
+
+    /// `3 profiles in all: delete some of the query to see them`.
+    pub fn hint(&self) -> String {
+        format!(
+            "{} in all: delete some of the query to see them",
+            self.count()
+        )
+    }
+
+    /// `3 profiles`.
+    pub fn count(&self) -> String {
+        let n = self.profiles;
+        format!("{n} {}", if n == 1 { "profile" } else { "profiles" })
     }
 }
 

@@ -8,7 +8,19 @@ use crate::reminders::{Kind, Overview, describe_lead, describe_switch};
 
 pub(super) fn render(report: &Report) -> String {
     match report {
-        Report::List { profiles, now, .. } => {
+        Report::List {
+            profiles,
+            now,
+            no_match,
+            ..
+        } => {
+            if let Some(no_match) = no_match {
+                return format!(
+                    "no profile matches “{}” ({} in all)\n",
+                    no_match.query,
+                    no_match.count()
+                );
+            }
             if profiles.is_empty() {
                 return "no MFA profiles found: add [NAME-mfa] with your long-term keys to ~/.aws/credentials, then run awsmfa setup NAME\n".into();
             }

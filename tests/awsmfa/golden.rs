@@ -115,6 +115,7 @@ fn alfred_list() {
             typed_code: false,
             doctor: DoctorRow::Hidden,
             setup: Vec::new(),
+            no_match: None,
         },
     );
     check("alfred-list.golden", &out);
@@ -133,6 +134,7 @@ fn alfred_list_with_a_query_and_without_profiles() {
             typed_code: false,
             doctor: DoctorRow::Hidden,
             setup: Vec::new(),
+            no_match: None,
         },
     );
     check("alfred-list-stg.golden", &out);
@@ -145,6 +147,7 @@ fn alfred_list_with_a_query_and_without_profiles() {
             typed_code: false,
             doctor: DoctorRow::Hidden,
             setup: Vec::new(),
+            no_match: None,
         },
     );
     check("alfred-list-empty.golden", &out);
@@ -163,6 +166,7 @@ fn alfred_list_hands_doctor_on() {
             typed_code: false,
             doctor: DoctorRow::for_query("doctor"),
             setup: Vec::new(),
+            no_match: None,
         },
     );
     check("alfred-list-doctor.golden", &out);
@@ -199,6 +203,7 @@ fn alfred_list_with_profiles_to_set_up() {
             typed_code: false,
             doctor: DoctorRow::Hidden,
             setup,
+            no_match: None,
         },
     );
     check("alfred-list-setup.golden", &out);
@@ -218,6 +223,7 @@ fn alfred_list_with_a_typed_code() {
             typed_code: true,
             doctor: DoctorRow::Hidden,
             setup: Vec::new(),
+            no_match: None,
         },
     );
     check("alfred-list-typed-code.golden", &out);
@@ -261,6 +267,7 @@ fn json_list_status_and_login() {
                 typed_code: false,
                 doctor: DoctorRow::Hidden,
                 setup: Vec::new(),
+                no_match: None,
             },
         ),
     );
@@ -302,6 +309,7 @@ fn text_list() {
             typed_code: false,
             doctor: DoctorRow::Hidden,
             setup: Vec::new(),
+            no_match: None,
         },
     );
     assert_eq!(

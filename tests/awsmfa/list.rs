@@ -46,6 +46,48 @@ fn lists_with_a_bom_and_crlf_and_ranks_fuzzy_matches() {
     assert_eq!(stg["profiles"][0]["name"], "staging");
 }
 
+/// A query that matches none of the profiles says so, and how many there are; it is not "no
+/// profiles", which would send the person to add some. The keystroke's own command line (read
+/// without clap) and the one clap reads give the same rows.
+#[test]
+fn a_query_that_matches_nothing_says_so() {
+    let home = Home::new(
+        "[profile work]\nawsmfa_op_item = AWS\n",
+        "[work-mfa]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n\
+         [staging-mfa]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n",
+    );
+    for args in [
+        &["list", "--format", "alfred", "--", "zzz"][..],
+        &["list", "zzz", "--format", "alfred"][..],
+    ] {
+        let out = home.cmd().args(args).output().unwrap();
+        assert!(out.status.success(), "{args:?}");
+        let json = stdout_json(&out);
+        let items = json["items"].as_array().unwrap();
+        assert_eq!(items.len(), 1, "{json}");
+        assert_eq!(items[0]["title"], "No profile matches “zzz”");
+        assert_eq!(
+            items[0]["subtitle"],
+            "2 profiles in all: delete some of the query to see them"
+        );
+        assert_eq!(items[0]["valid"], false);
+    }
+    let text = home.cmd().args(["list", "zzz"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&text.stdout),
+        "no profile matches “zzz” (2 profiles in all)\n"
+    );
+    // Blank is no query at all.
+    let blank = stdout_json(
+        &home
+            .cmd()
+            .args(["list", "--format", "alfred", "--", "  "])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(blank["items"].as_array().unwrap().len(), 2, "{blank}");
+}
+
 #[test]
 fn honours_aws_config_file_and_aws_shared_credentials_file() {
     let home = Home::new("", "");
