@@ -94,12 +94,13 @@ impl<'a> Sections<'a> {
     /// The value of `key` (case-insensitive), the last one winning, as the AWS CLI merges
     /// duplicate sections.
     pub fn get(&self, key: &str) -> Option<&'a str> {
-        self.last_first()
-            .find_map(|section| self.doc.value(section, key))
+        let [value] = self.get_many(&[key]);
+        value
     }
 
-    /// The values of several keys, each as [`Sections::get`] finds it, in one walk over the
-    /// sections' settings (`list` reads a dozen keys of hundreds of profiles per keystroke).
+    /// The values of several keys, each the last one of its name (case-insensitive) as
+    /// [`Sections::get`] has it, in one walk over the sections' settings (`list` reads a dozen
+    /// keys of hundreds of profiles per keystroke).
     pub fn get_many<const N: usize>(&self, keys: &[&str; N]) -> [Option<&'a str>; N] {
         let mut found = [None; N];
         let mut missing = N;
@@ -455,15 +456,6 @@ impl Document {
                 key: &self.text[e.key.clone()],
                 value: e.joined.as_deref().unwrap_or(&self.text[e.value.clone()]),
             })
-    }
-
-    /// The value of the last entry called `key` (case-insensitive) in one section, as the AWS
-    /// CLI reads it.
-    pub fn value<'a>(&'a self, section: &Section, key: &str) -> Option<&'a str> {
-        self.settings(section)
-            .rev()
-            .find(|s| s.key.eq_ignore_ascii_case(key))
-            .map(|s| s.value)
     }
 
     /// A nested setting: in the last section called `section` whose entry `key` has indented

@@ -161,3 +161,18 @@ def test_error_from_awsmfa_is_shown_as_an_item(alfred, home, script_filter_schem
     assert item["valid"] is False
     assert item["icon"]["path"] == "icons/error.png"
     assert item["title"]
+
+
+def test_the_keystroke_looks_for_awsmfa_where_the_entry_script_does_first():
+    """awsmfa-alfred-list's search is the start of awsmfa-alfred.sh's, in the same order
+    (Homebrew's, then the bundled one), so the common and the rare path run the same binary;
+    awsmfa doctor's Alfred check follows the same order."""
+
+    def folders(script):
+        line = next(l for l in (WORKFLOW / script).read_text().splitlines() if l.strip().startswith("for candidate in"))
+        words = line.split(" in ", 1)[1].rsplit(";", 1)[0].split()
+        # The bundled copy, however each script names the workflow folder.
+        return ["BUNDLED" if w.strip('"').endswith("/awsmfa") and "$" in w else w for w in words]
+
+    assert folders("awsmfa-alfred-list") == ["/opt/homebrew/bin/awsmfa", "/usr/local/bin/awsmfa", "BUNDLED"]
+    assert folders("awsmfa-alfred.sh") == folders("awsmfa-alfred-list")

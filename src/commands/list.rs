@@ -32,12 +32,16 @@ impl Run for List {
         let profiles = crate::fuzzy::rank(profiles, query, |p| &p.name);
         let setup = crate::fuzzy::rank(setup, query, |c| &c.profile);
         let doctor = DoctorRow::for_query(query);
-        let no_match = (profiles.is_empty() && setup.is_empty() && all > 0)
+        let typed = query.trim();
+        let no_match = (!typed.is_empty()
+            && doctor == DoctorRow::Hidden
+            && profiles.is_empty()
+            && setup.is_empty()
+            && all > 0)
             .then(|| NoMatch {
-                query: query.trim().to_string(),
+                query: typed.to_string(),
                 profiles: all,
-            })
-            .filter(|m| !m.query.is_empty() && doctor == DoctorRow::Hidden);
+            });
         Ok(Report::List {
             profiles,
             setup,
