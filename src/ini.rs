@@ -91,6 +91,15 @@ impl<'a> Sections<'a> {
         std::iter::successors(self.last, move |&i| doc.earlier_of(i)).map(move |i| &doc.sections[i])
     }
 
+    /// Every setting of the sections, the one that wins first: the last section's settings
+    /// from its last line up, then the section of the same name before it, and so on (the
+    /// AWS CLI lets later keys win).
+    pub fn winning_first(&self) -> impl Iterator<Item = Setting<'a>> + 'a {
+        let doc = self.doc;
+        self.last_first()
+            .flat_map(move |section| doc.settings(section).rev())
+    }
+
     /// The value of `key` (case-insensitive), the last one winning, as the AWS CLI merges
     /// duplicate sections.
     pub fn get(&self, key: &str) -> Option<&'a str> {

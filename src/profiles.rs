@@ -22,7 +22,13 @@ use jiff::Timestamp;
 use crate::aws::{ProfileEndpoints, Service};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expiry::{self, Status};
-use crate::ini::{Document, NameMap, NameSet, Sections};
+use std::borrow::Cow;
+use std::hash::Hasher;
+use std::ops::Range;
+
+use hashbrown::HashTable;
+
+use crate::ini::{Document, Fnv, NameSet, Sections};
 use crate::paths::{self, Env};
 use crate::store;
 
@@ -41,52 +47,184 @@ pub struct AwsFiles {
     /// Where the credentials file is.
     pub credentials_path: PathBuf,
     /// Profile name → the config section the AWS CLI reads it from (the last of that name).
-    config_profiles: NameMap<usize>,
+    config_profiles: ConfigProfiles,
 }
 
-/// Where one profile's settings are, found once: its sections in both files, and the
-/// `[DEFAULT]` sections that give them defaults (none when the profile has no section there).
+/// The keys a profile's status and code source are read from: each a slot of a [`Read`].
+/// (Named as the keys are, `aws_secret_access_key` included.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::enum_variant_names)]
+enum Key {
+    SourceProfile,
+    Expires,
+    CredentialExpiration,
+    Expiration,
+    AwsExpiration,
+    SessionExpiration,
+    SessionToken,
+    AccessKeyId,
+    SecretAccessKey,
+    MfaDevice,
+    Region,
+    MfaSerial,
+    AwsmfaRoleArn,
+    RoleArn,
+    Duration,
+    DurationSeconds,
+    MfaProcess,
+    YkmanAccount,
+    OpItem,
+    OpVault,
+    OpAccount,
+}
+
+/// How many [`Key`]s there are.
+const KEYS: usize = Key::OpAccount as usize + 1;
+
+/// The key names, in [`Key`] order, as awsmfa and the AWS CLI spell them (lower case).
+const KEY_NAMES: [&str; KEYS] = [
+    "awsmfa_source_profile",
+    expiry::EXPIRY_KEY,
+    expiry::OTHER_EXPIRY_KEYS[0],
+    expiry::OTHER_EXPIRY_KEYS[1],
+    expiry::OTHER_EXPIRY_KEYS[2],
+    expiry::OTHER_EXPIRY_KEYS[3],
+    "aws_session_token",
+    "aws_access_key_id",
+    "aws_secret_access_key",
+    "aws_mfa_device",
+    "region",
+    "mfa_serial",
+    "awsmfa_role_arn",
+    "role_arn",
+    "awsmfa_duration",
+    "duration_seconds",
+    "mfa_process",
+    "awsmfa_ykman_account",
+    "awsmfa_op_item",
+    "awsmfa_op_vault",
+    "awsmfa_op_account",
+];
+
+impl Key {
+    /// Every key, in slot order.
+    const ALL: [Key; KEYS] = [
+        Key::SourceProfile,
+        Key::Expires,
+        Key::CredentialExpiration,
+        Key::Expiration,
+        Key::AwsExpiration,
+        Key::SessionExpiration,
+        Key::SessionToken,
+        Key::AccessKeyId,
+        Key::SecretAccessKey,
+        Key::MfaDevice,
+        Key::Region,
+        Key::MfaSerial,
+        Key::AwsmfaRoleArn,
+        Key::RoleArn,
+        Key::Duration,
+        Key::DurationSeconds,
+        Key::MfaProcess,
+        Key::YkmanAccount,
+        Key::OpItem,
+        Key::OpVault,
+        Key::OpAccount,
+    ];
+
+    /// The key a setting's name is, matched as the AWS CLI matches keys (ASCII letters in
+    /// either case). `list` reads every setting of hundreds of profiles per keystroke: a
+    /// table slot from the name's length and two of its letters gives the one key it can be,
+    /// so one comparison rules it in or out (a scan of the keys cost 3 times as much).
+    fn of(name: &str) -> Option<Key> {
+        let bytes = name.as_bytes();
+        let (last, middle) = (bytes.last()?, bytes[bytes.len() / 2]);
+        let slot = key_slot(
+            bytes.len(),
+            last.to_ascii_lowercase(),
+            middle.to_ascii_lowercase(),
+        );
+        let i = usize::from(KEY_TABLE[slot]);
+        let key = *Key::ALL.get(i)?;
+        // Keys are nearly always written in lower case: one `memcmp` before the byte loop.
+        let candidate = KEY_NAMES[i];
+        (candidate == name || candidate.eq_ignore_ascii_case(name)).then_some(key)
+    }
+}
+
+/// The slot of [`KEY_TABLE`] for a name of `len` bytes ending in `last`, with `middle` at
+/// `len / 2` (both in lower case).
+const fn key_slot(len: usize, last: u8, middle: u8) -> usize {
+    (len * 3 + last as usize * 31 + middle as usize) % KEY_SLOTS
+}
+
+/// How many slots [`KEY_TABLE`] has.
+const KEY_SLOTS: usize = 64;
+
+/// Slot → the [`Key`] whose name has it (`u8::MAX`: none). Built at compile time, which fails
+/// if two keys share a slot (then change the factors of [`key_slot`]).
+const KEY_TABLE: [u8; KEY_SLOTS] = {
+    let mut table = [u8::MAX; KEY_SLOTS];
+    let mut i = 0;
+    while i < KEYS {
+        let name = KEY_NAMES[i].as_bytes();
+        let slot = key_slot(name.len(), name[name.len() - 1], name[name.len() / 2]);
+        assert!(table[slot] == u8::MAX, "two keys share a slot of KEY_TABLE");
+        table[slot] = i as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The [`Key`]s of one profile in one file, read in one walk over its sections: each as
+/// configparser reads it, the section's own value, else `[DEFAULT]`'s; an empty value (kept,
+/// so that it hides `[DEFAULT]`'s) reads as none.
+#[derive(Debug, Clone, Copy)]
+struct Read<'a>([Option<&'a str>; KEYS]);
+
+impl<'a> Read<'a> {
+    /// Nothing read: no section.
+    const NONE: Read<'static> = Read([None; KEYS]);
+
+    fn of(own: Sections<'a>, defaults: Sections<'a>) -> Self {
+        let mut slots = [None; KEYS];
+        for sections in [own, defaults] {
+            for setting in sections.winning_first() {
+                if let Some(key) = Key::of(setting.key) {
+                    slots[key as usize].get_or_insert(setting.value);
+                }
+            }
+        }
+        Read(slots)
+    }
+
+    fn get(&self, key: Key) -> Option<&'a str> {
+        self.0[key as usize].filter(|v| !v.is_empty())
+    }
+
+    /// Whether both long-term keys are there.
+    fn has_long_term_keys(&self) -> bool {
+        self.get(Key::AccessKeyId).is_some() && self.get(Key::SecretAccessKey).is_some()
+    }
+}
+
+/// One profile's settings, read once: its sections in both files, with the `[DEFAULT]`
+/// sections that give them defaults (none when the profile has no section there).
 #[derive(Clone, Copy)]
 struct Lookup<'a> {
-    credentials: Sections<'a>,
-    credentials_defaults: Sections<'a>,
-    config: Sections<'a>,
-    config_defaults: Sections<'a>,
+    credentials: Read<'a>,
+    config: Read<'a>,
 }
 
 impl<'a> Lookup<'a> {
-    fn credentials_value(&self, key: &str) -> Option<&'a str> {
-        with_defaults(self.credentials, self.credentials_defaults, key)
+    /// A setting as the AWS CLI reads it: from the credentials file, else the config file.
+    fn setting(&self, key: Key) -> Option<&'a str> {
+        self.credentials.get(key).or(self.config.get(key))
     }
 
-    fn config_value(&self, key: &str) -> Option<&'a str> {
-        with_defaults(self.config, self.config_defaults, key)
-    }
-
-    fn setting(&self, key: &str) -> Option<&'a str> {
-        self.credentials_value(key)
-            .or_else(|| self.config_value(key))
-    }
-
-    /// [`Lookup::credentials_value`] of several keys at once.
-    fn credentials_values<const N: usize>(&self, keys: &[&str; N]) -> [Option<&'a str>; N] {
-        many_with_defaults(self.credentials, self.credentials_defaults, keys)
-    }
-
-    /// [`Lookup::config_value`] of several keys at once.
-    fn config_values<const N: usize>(&self, keys: &[&str; N]) -> [Option<&'a str>; N] {
-        many_with_defaults(self.config, self.config_defaults, keys)
-    }
-
-    /// [`Lookup::setting`] of several keys at once.
-    fn settings<const N: usize>(&self, keys: &[&str; N]) -> [Option<&'a str>; N] {
-        let mut values = self.credentials_values(keys);
-        if values.iter().any(Option::is_none) {
-            for (value, config) in values.iter_mut().zip(self.config_values(keys)) {
-                *value = value.or(config);
-            }
-        }
-        values
+    /// [`Lookup::setting`], owned.
+    fn owned(&self, key: Key) -> Option<String> {
+        self.setting(key).map(str::to_string)
     }
 }
 
@@ -132,13 +270,7 @@ impl AwsFiles {
         config_path: PathBuf,
         credentials_path: PathBuf,
     ) -> Self {
-        let mut config_profiles = NameMap::default();
-        for (i, section) in config.sections().iter().enumerate() {
-            if let Some(name) = profile_name_of_config_section(&section.name) {
-                // A later section of the same profile replaces the earlier one.
-                config_profiles.insert(name, i);
-            }
-        }
+        let config_profiles = ConfigProfiles::of(&config);
         AwsFiles {
             config,
             credentials,
@@ -156,16 +288,27 @@ impl AwsFiles {
         }
     }
 
-    /// Finds `profile`'s sections once.
+    /// Reads `profile`'s settings once.
     fn lookup(&self, profile: &str) -> Lookup<'_> {
-        let (credentials, credentials_defaults) = sections_in(&self.credentials, Some(profile));
-        let (config, config_defaults) = self.config_sections(profile);
         Lookup {
-            credentials,
-            credentials_defaults,
-            config,
-            config_defaults,
+            credentials: self.credentials_read(profile),
+            config: self.config_read(profile),
         }
+    }
+
+    /// `profile`'s settings in the credentials file.
+    fn credentials_read(&self, profile: &str) -> Read<'_> {
+        let (own, defaults) = sections_in(&self.credentials, Some(profile));
+        Read::of(own, defaults)
+    }
+
+    /// `profile`'s settings in the config file.
+    fn config_read(&self, profile: &str) -> Read<'_> {
+        if self.config_profiles.get(&self.config, profile).is_none() {
+            return Read::NONE;
+        }
+        let (own, defaults) = self.config_sections(profile);
+        Read::of(own, defaults)
     }
 
     /// A key of `profile`'s section of the config file, as the AWS CLI finds that section,
@@ -177,8 +320,8 @@ impl AwsFiles {
 
     /// `profile`'s sections of the config file, and the `[DEFAULT]` ones when it has some.
     fn config_sections(&self, profile: &str) -> (Sections<'_>, Sections<'_>) {
-        match self.config_profiles.get(profile) {
-            Some(&i) => (self.config.sections_through(i), self.config.defaults()),
+        match self.config_profiles.get(&self.config, profile) {
+            Some(i) => (self.config.sections_through(i), self.config.defaults()),
             None => (Sections::none(&self.config), Sections::none(&self.config)),
         }
     }
@@ -186,15 +329,16 @@ impl AwsFiles {
     /// A setting of `profile` as the AWS CLI reads it: from the credentials file, else the
     /// config file.
     pub fn setting(&self, profile: &str, key: &str) -> Option<&str> {
-        self.lookup(profile).setting(key)
+        self.credentials_value(profile, key)
+            .or_else(|| self.config_value(profile, key))
     }
 
     /// The header of the config section to write `profile`'s settings into: the one the AWS
     /// CLI reads them from, else a new one it will read (`[profile "ops team"]`).
     pub fn config_section_of(&self, profile: &str) -> String {
         self.config_profiles
-            .get(profile)
-            .map(|&i| self.config.sections()[i].name.clone())
+            .get(&self.config, profile)
+            .map(|i| self.config.sections()[i].name.clone())
             .unwrap_or_else(|| new_config_section(profile))
     }
 
@@ -212,20 +356,23 @@ impl AwsFiles {
     /// The source profile for `name`, if one with keys exists.
     pub fn source_of(&self, name: &str) -> Option<String> {
         self.source_with(&self.lookup(name), name)
+            .map(|(source, _)| source)
     }
 
-    /// [`AwsFiles::source_of`] with `name`'s sections already found.
-    fn source_with(&self, me: &Lookup<'_>, name: &str) -> Option<String> {
-        if let Some(explicit) = me.setting("awsmfa_source_profile") {
-            return Some(explicit.to_string());
+    /// [`AwsFiles::source_of`] with `name`'s settings already read: the source's name and
+    /// its settings in the credentials file.
+    fn source_with(&self, me: &Lookup<'_>, name: &str) -> Option<(String, Read<'_>)> {
+        if let Some(explicit) = me.setting(Key::SourceProfile) {
+            return Some((explicit.to_string(), self.credentials_read(explicit)));
         }
         let mut candidate = String::with_capacity(name.len() + 10);
         for suffix in SOURCE_SUFFIXES {
             candidate.clear();
             candidate.push_str(name);
             candidate.push_str(suffix);
-            if self.has_long_term_keys(&candidate) {
-                return Some(candidate);
+            let read = self.credentials_read(&candidate);
+            if read.has_long_term_keys() {
+                return Some((candidate, read));
             }
         }
         None
@@ -250,43 +397,49 @@ impl AwsFiles {
         }
         let mut configured: Vec<&str> = self
             .config_profiles
-            .iter()
-            .filter(|&(_, &i)| {
+            .iter(&self.config)
+            .filter(|&(_, i)| {
                 let own = self.config.sections_through(i);
                 with_defaults(own, self.config.defaults(), "awsmfa_source_profile").is_some()
             })
-            .map(|(name, _)| name.as_str())
+            .map(|(name, _)| name)
             .collect();
         configured.sort_unstable();
         for name in configured {
             add(name);
         }
-        // Each name's sections and source, found once.
-        let with_sources: Vec<(&str, Lookup<'_>, String)> = names
+        // Names sorted, so the profiles come out sorted: a profile is a few hundred bytes,
+        // and sorting those moved them about at the cost of reading them.
+        names.sort_unstable();
+        // Each name's settings and source, read once, straight into its profile.
+        let mut profiles: Vec<Profile> = names
             .into_iter()
             .filter_map(|name| {
                 let me = self.lookup(name);
-                self.source_with(&me, name).map(|source| (name, me, source))
+                let source = self.source_with(&me, name)?;
+                Some(self.profile_from(name, &me, source, now))
             })
             .collect();
-        let sources: NameSet<&str> = with_sources
+        // A profile that is another one's source is no session profile (rare: `a-mfa` that
+        // has an `a-mfa-mfa`).
+        let sources: NameSet<&str> = profiles.iter().map(|p| p.source_profile.as_str()).collect();
+        let keep: Vec<bool> = profiles
             .iter()
-            .map(|(_, _, source)| source.as_str())
+            .map(|p| !sources.contains(p.name.as_str()))
             .collect();
-        let mut profiles: Vec<Profile> = with_sources
-            .iter()
-            .filter(|(name, _, _)| !sources.contains(name))
-            .map(|(name, me, source)| self.profile_from(name, *me, source.clone(), now))
-            .collect();
-        profiles.sort_by(|a, b| a.name.cmp(&b.name));
+        drop(sources);
+        let mut keep = keep.into_iter();
+        profiles.retain(|_| keep.next().unwrap_or(true));
+        debug_assert!(profiles.is_sorted_by(|a, b| a.name < b.name));
         profiles
     }
 
     /// The session profile `name`, if it is MFA-managed (has a source profile), or the role
     /// profile `name` riding on one.
     pub fn profile(&self, name: &str, now: Timestamp) -> Option<Profile> {
-        match self.source_of(name) {
-            Some(source) => Some(self.profile_with_source(name, source, now)),
+        let me = self.lookup(name);
+        match self.source_with(&me, name) {
+            Some(source) => Some(self.profile_from(name, &me, source, now)),
             None => self.role_profile(name, now),
         }
     }
@@ -303,21 +456,24 @@ impl AwsFiles {
         };
         let mut roles: Vec<Profile> = self
             .config_profiles
-            .keys()
+            .iter(&self.config)
+            .map(|(name, _)| name)
             .filter(|name| session(name).is_none())
             .filter_map(|name| self.role_on(name, |base| session(base).cloned()))
             .collect();
+        if roles.is_empty() {
+            return sessions;
+        }
         roles.sort_by(|a, b| a.name.cmp(&b.name));
         let mut listed = Vec::with_capacity(sessions.len() + roles.len());
         for session in sessions {
-            let name = session.name.clone();
+            let riding: Vec<Profile> = roles
+                .iter()
+                .filter(|r| r.via.as_deref() == Some(session.name.as_str()))
+                .cloned()
+                .collect();
             listed.push(session);
-            listed.extend(
-                roles
-                    .iter()
-                    .filter(|r| r.via.as_deref() == Some(&name))
-                    .cloned(),
-            );
+            listed.extend(riding);
         }
         listed
     }
@@ -326,8 +482,9 @@ impl AwsFiles {
     /// section, BASE a session profile, and no long-term keys of its own.
     fn role_profile(&self, name: &str, now: Timestamp) -> Option<Profile> {
         self.role_on(name, |base| {
-            let source = self.source_of(base)?;
-            Some(self.profile_with_source(base, source, now))
+            let me = self.lookup(base);
+            let source = self.source_with(&me, base)?;
+            Some(self.profile_from(base, &me, source, now))
         })
     }
 
@@ -359,111 +516,53 @@ impl AwsFiles {
         })
     }
 
-    fn profile_with_source(&self, name: &str, source: String, now: Timestamp) -> Profile {
-        self.profile_from(name, self.lookup(name), source, now)
-    }
-
-    /// The session profile `name`, whose sections are `me`, on `source`.
-    fn profile_from(&self, name: &str, me: Lookup<'_>, source: String, now: Timestamp) -> Profile {
-        // The expiry keys below, one by one.
-        const _: () = assert!(expiry::OTHER_EXPIRY_KEYS.len() == 4);
-        let src = self.lookup(&source);
-        let [
-            expires,
-            credential_expiration,
-            expiration,
-            aws_expiration,
-            token_expires,
-            session_token,
-            access_key_id,
-        ] = me.credentials_values(&[
-            expiry::EXPIRY_KEY,
-            expiry::OTHER_EXPIRY_KEYS[0],
-            expiry::OTHER_EXPIRY_KEYS[1],
-            expiry::OTHER_EXPIRY_KEYS[2],
-            expiry::OTHER_EXPIRY_KEYS[3],
-            "aws_session_token",
-            "aws_access_key_id",
-        ]);
+    /// The session profile `name`, whose settings are `me`, on `source` (its name and its
+    /// settings in the credentials file).
+    fn profile_from(
+        &self,
+        name: &str,
+        me: &Lookup<'_>,
+        (source, src): (String, Read<'_>),
+        now: Timestamp,
+    ) -> Profile {
+        let own = |key| me.credentials.get(key);
         // The session's expiry: the earliest of those recorded, since another tool refreshing
         // the keys (aws-mfa adds `expiration`) may leave an older, later one behind; never
         // more time than the shortest record.
         let expires_at = [
-            expires,
-            credential_expiration,
-            expiration,
-            aws_expiration,
-            token_expires,
+            Key::Expires,
+            Key::CredentialExpiration,
+            Key::Expiration,
+            Key::AwsExpiration,
+            Key::SessionExpiration,
         ]
         .into_iter()
-        .filter_map(|value| value.and_then(expiry::parse))
+        .filter_map(|key| own(key).and_then(expiry::parse))
         .min();
-        let has_keys = session_token.is_some() || access_key_id.is_some();
+        let has_keys = own(Key::SessionToken).is_some() || own(Key::AccessKeyId).is_some();
         let (status, seconds_left) = expiry::status(expires_at.filter(|_| has_keys), now);
-        let [
-            region,
-            mfa_serial,
-            awsmfa_role_arn,
-            role_arn,
-            duration,
-            duration_seconds,
-            mfa_process,
-            ykman_account,
-            op_item,
-            op_vault,
-            op_account,
-        ] = me
-            .settings(&[
-                "region",
-                "mfa_serial",
-                "awsmfa_role_arn",
-                "role_arn",
-                "awsmfa_duration",
-                "duration_seconds",
-                "mfa_process",
-                "awsmfa_ykman_account",
-                "awsmfa_op_item",
-                "awsmfa_op_vault",
-                "awsmfa_op_account",
-            ])
-            .map(|value| value.map(str::to_string));
-        // The source's settings (credentials file, else config) and its keys and aws-mfa's
-        // device (credentials file only), in one walk over its credentials section.
-        let [
-            src_region,
-            src_mfa_serial,
-            src_mfa_process,
-            src_device,
-            src_key_id,
-            src_secret,
-        ] = src.credentials_values(&[
-            "region",
-            "mfa_serial",
-            "mfa_process",
-            "aws_mfa_device",
-            "aws_access_key_id",
-            "aws_secret_access_key",
-        ]);
-        let [config_region, config_mfa_serial, config_mfa_process] =
-            src.config_values(&["region", "mfa_serial", "mfa_process"]);
-        let either = |own: Option<String>, src: Option<&str>, config: Option<&str>| {
-            own.or_else(|| src.or(config).map(str::to_string))
+        // The source's settings: its credentials section (aws-mfa's device only there), else
+        // its config section.
+        let src_config = self.config_read(&source);
+        let either = |key| {
+            me.owned(key)
+                .or_else(|| src.get(key).or(src_config.get(key)).map(str::to_string))
         };
         Profile {
             name: name.to_string(),
             via: None,
-            region: either(region, src_region, config_region),
-            mfa_serial: either(mfa_serial, src_mfa_serial, config_mfa_serial)
-                .or_else(|| src_device.map(str::to_string)),
-            role_arn: awsmfa_role_arn.or(role_arn),
-            duration,
-            duration_seconds,
-            mfa_process: either(mfa_process, src_mfa_process, config_mfa_process),
-            ykman_account,
-            op_item,
-            op_vault,
-            op_account,
-            source_profile_has_keys: src_key_id.is_some() && src_secret.is_some(),
+            region: either(Key::Region),
+            mfa_serial: either(Key::MfaSerial)
+                .or_else(|| src.get(Key::MfaDevice).map(str::to_string)),
+            role_arn: me.owned(Key::AwsmfaRoleArn).or(me.owned(Key::RoleArn)),
+            duration: me.owned(Key::Duration),
+            duration_seconds: me.owned(Key::DurationSeconds),
+            mfa_process: either(Key::MfaProcess),
+            ykman_account: me.owned(Key::YkmanAccount),
+            op_item: me.owned(Key::OpItem),
+            op_vault: me.owned(Key::OpVault),
+            op_account: me.owned(Key::OpAccount),
+            source_profile_has_keys: src.has_long_term_keys(),
             source_profile: source,
             expires_at: if has_keys { expires_at } else { None },
             status,
@@ -533,7 +632,11 @@ impl AwsFiles {
             .iter()
             .map(|s| s.name.clone())
             .filter(|name| name != DEFAULTS_SECTION)
-            .chain(self.config_profiles.keys().cloned())
+            .chain(
+                self.config_profiles
+                    .iter(&self.config)
+                    .map(|(name, _)| name.to_string()),
+            )
             .collect();
         names.sort();
         names.dedup();
@@ -825,21 +928,6 @@ fn with_defaults<'a>(own: Sections<'a>, defaults: Sections<'a>, key: &str) -> Op
         .filter(|v| !v.is_empty())
 }
 
-/// [`with_defaults`] of several keys, in one walk over each section's settings.
-fn many_with_defaults<'a, const N: usize>(
-    own: Sections<'a>,
-    defaults: Sections<'a>,
-    keys: &[&str; N],
-) -> [Option<&'a str>; N] {
-    let mut values = own.get_many(keys);
-    if defaults.exist() && values.iter().any(Option::is_none) {
-        for (value, default) in values.iter_mut().zip(defaults.get_many(keys)) {
-            *value = value.or(default);
-        }
-    }
-    values.map(|value| value.filter(|v| !v.is_empty()))
-}
-
 /// The header of a new config section for `profile`, one the AWS CLI reads as that profile:
 /// `default`, `profile work`, or the name quoted as a shell word (`profile 'ops team'`).
 pub fn new_config_section(profile: &str) -> String {
@@ -859,26 +947,116 @@ pub fn new_config_section(profile: &str) -> String {
 
 /// The profile a config section is, as botocore decides it: a header starting with
 /// `profile` that splits into exactly two shell words names the second; `default` is
-/// `default`; anything else (`sso-session`, `services`, `[foo]`) is no profile.
-fn profile_name_of_config_section(section: &str) -> Option<String> {
+/// `default`; anything else (`sso-session`, `services`, `[foo]`) is no profile. Part of the
+/// header unless it is quoted.
+fn profile_name_of_config_section(section: &str) -> Option<Cow<'_, str>> {
     if section.starts_with("profile") {
-        if !section.contains(['\'', '"', '\\']) {
+        let bytes = section.as_bytes();
+        if !bytes.iter().any(|b| matches!(b, b'\'' | b'"' | b'\\')) {
             // Nothing quoted (nearly every file): the words are what lies between blanks, as
-            // shell_split finds them, without a list of words for each of hundreds of headers.
-            let mut words = section
-                .split([' ', '\t', '\r', '\n'])
-                .filter(|word| !word.is_empty());
-            return match (words.next(), words.next(), words.next()) {
-                (Some(_), Some(name), None) => Some(name.to_string()),
-                _ => None,
-            };
+            // shell_split finds them. Found byte by byte (the blanks are ASCII), without a
+            // list of words for each of hundreds of headers.
+            let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+            let first_end = bytes.iter().position(blank)?;
+            let start = first_end + bytes[first_end..].iter().position(|b| !blank(b))?;
+            let end = bytes[start..]
+                .iter()
+                .position(blank)
+                .map_or(bytes.len(), |i| start + i);
+            return bytes[end..]
+                .iter()
+                .all(blank)
+                .then(|| Cow::Borrowed(&section[start..end]));
         }
         return match crate::quote::shell_split(section)?.as_slice() {
-            [_, name] => Some(name.clone()),
+            [_, name] => Some(Cow::Owned(name.clone())),
             _ => None,
         };
     }
-    (section == "default").then(|| "default".to_string())
+    (section == "default").then_some(Cow::Borrowed(section))
+}
+
+/// The profiles of a config file by name, each the index of the section the AWS CLI reads it
+/// from (the last of that name). A name is kept as the place in its section's header where it
+/// is (`work` in `profile work`), copied only when quoted: `list` builds this table for
+/// hundreds of profiles per keystroke, and a string per name cost it more than the lookups.
+#[derive(Debug, Clone, Default)]
+struct ConfigProfiles {
+    table: HashTable<ConfigProfile>,
+}
+
+#[derive(Debug, Clone)]
+struct ConfigProfile {
+    section: usize,
+    name: ProfileName,
+}
+
+/// Where a profile's name is.
+#[derive(Debug, Clone)]
+enum ProfileName {
+    /// These bytes of its section's name.
+    InHeader(Range<usize>),
+    /// Unquoted from its header.
+    Unquoted(Box<str>),
+}
+
+fn profile_name_hash(name: &str) -> u64 {
+    let mut hasher = Fnv::default();
+    hasher.write(name.as_bytes());
+    hasher.finish()
+}
+
+impl ConfigProfile {
+    fn name<'a>(&'a self, config: &'a Document) -> &'a str {
+        match &self.name {
+            ProfileName::InHeader(range) => &config.sections()[self.section].name[range.clone()],
+            ProfileName::Unquoted(name) => name,
+        }
+    }
+}
+
+impl ConfigProfiles {
+    fn of(config: &Document) -> Self {
+        let mut table: HashTable<ConfigProfile> = HashTable::with_capacity(config.sections().len());
+        for (i, section) in config.sections().iter().enumerate() {
+            let header = section.name.as_str();
+            let Some(found) = profile_name_of_config_section(header) else {
+                continue;
+            };
+            let hash = profile_name_hash(&found);
+            let same = table.find_mut(hash, |p| p.name(config) == found);
+            let profile = ConfigProfile {
+                section: i,
+                name: match &found {
+                    Cow::Borrowed(name) => {
+                        let start = name.as_ptr() as usize - header.as_ptr() as usize;
+                        ProfileName::InHeader(start..start + name.len())
+                    }
+                    Cow::Owned(name) => ProfileName::Unquoted(name.as_str().into()),
+                },
+            };
+            match same {
+                // A later section of the same profile replaces the earlier one.
+                Some(earlier) => *earlier = profile,
+                None => {
+                    table.insert_unique(hash, profile, |p| profile_name_hash(p.name(config)));
+                }
+            }
+        }
+        ConfigProfiles { table }
+    }
+
+    /// The section profile `name` is read from.
+    fn get(&self, config: &Document, name: &str) -> Option<usize> {
+        self.table
+            .find(profile_name_hash(name), |p| p.name(config) == name)
+            .map(|p| p.section)
+    }
+
+    /// Every profile's name and section, in no particular order.
+    fn iter<'a>(&'a self, config: &'a Document) -> impl Iterator<Item = (&'a str, usize)> + 'a {
+        self.table.iter().map(move |p| (p.name(config), p.section))
+    }
 }
 
 /// A session profile and what awsmfa knows about it without asking anything but the files.
@@ -965,6 +1143,79 @@ mod tests {
             .into_iter()
             .map(|p| p.name)
             .collect()
+    }
+
+    #[test]
+    fn config_headers_split_into_words_as_shell_split_splits_them() {
+        for header in [
+            "profile work",
+            "profile  work ",
+            "profile\twork\r",
+            "profile",
+            "profile ",
+            "profile a b",
+            "profilework",
+            "profiled work",
+            " profile work",
+            "profile w\u{e9}rk",
+            "profile \u{a0}work",
+            "profile 'ops team'",
+            "profile \"a\\\"b\"",
+            "default",
+            "defaults",
+        ] {
+            let expected = if header.starts_with("profile") {
+                match crate::quote::shell_split(header).as_deref() {
+                    Some([_, name]) => Some(name.clone()),
+                    _ => None,
+                }
+            } else {
+                (header == "default").then(|| "default".to_string())
+            };
+            assert_eq!(
+                profile_name_of_config_section(header).map(Cow::into_owned),
+                expected,
+                "{header:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn keys_are_found_as_the_aws_cli_matches_them() {
+        for key in Key::ALL {
+            let name = KEY_NAMES[key as usize];
+            assert_eq!(Key::of(name), Some(key), "{name}");
+            assert_eq!(Key::of(&name.to_ascii_uppercase()), Some(key), "{name}");
+            let mixed: String = name
+                .chars()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i % 2 == 0 {
+                        c.to_ascii_uppercase()
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            assert_eq!(Key::of(&mixed), Some(key), "{mixed}");
+            assert_eq!(Key::of(&name[1..]), None, "{name}");
+            assert_eq!(Key::of(&format!("{name}x")), None, "{name}");
+        }
+        // As eq_ignore_ascii_case: only ASCII letters fold; nothing else is a key.
+        for other in [
+            "",
+            "regioN ",
+            "r\u{e9}gion",
+            "REGİON",
+            "aws_access_key_id_",
+            &"x".repeat(40),
+        ] {
+            let expected = KEY_NAMES
+                .iter()
+                .position(|k| k.eq_ignore_ascii_case(other))
+                .map(|i| Key::ALL[i]);
+            assert_eq!(Key::of(other), expected, "{other:?}");
+        }
     }
 
     #[test]
