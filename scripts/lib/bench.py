@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from hot_symbols import code_blocks
+
 ROOT = Path(__file__).resolve().parents[2]
 BINARY = ROOT / "target/release/awsmfa"
 BENCH_BIN = ROOT / ".venv-bench/bin"
@@ -203,6 +205,18 @@ def main():
             print(f"| {name} | {ms(wall)} | {wall / true_wall:.2f} | {ms(cpu)} | {rss / 1024:.1f} MiB "
                   f"| {millions(count)} | {millions(at_many) if at_many else ''} "
                   f"| {f'{at_many / many_bytes:.1f}' if at_many else ''} |")
+        print()
+
+        # How much of the binary's code the hot commands run, and how many 64 KiB blocks the
+        # kernel maps for it (what build.rs's layout of the hot functions is for).
+        print(f"## Code run, {PROFILES} profiles (pages of 4 KiB; blocks of 64 KiB, which the "
+              "kernel maps around each page first run)")
+        print("| command | pages | blocks |")
+        print("| --- | --- | --- |")
+        for name, argv in commands:
+            if name.startswith("awsmfa "):
+                pages, blocks = code_blocks(argv[0], argv[1:], env)
+                print(f"| {name} | {pages} | {blocks} |")
         print()
 
         # Alfred's keystroke: the Script Filter as Alfred runs it (the External Script, which
