@@ -183,9 +183,6 @@ const KEY_TABLE: [u8; KEY_SLOTS] = {
 struct Read<'a>([Option<&'a str>; KEYS]);
 
 impl<'a> Read<'a> {
-    /// Nothing read: no section.
-    const NONE: Read<'static> = Read([None; KEYS]);
-
     fn of(own: Sections<'a>, defaults: Sections<'a>) -> Self {
         let mut slots = [None; KEYS];
         for sections in [own, defaults] {
@@ -304,9 +301,6 @@ impl AwsFiles {
 
     /// `profile`'s settings in the config file.
     fn config_read(&self, profile: &str) -> Read<'_> {
-        if self.config_profiles.get(&self.config, profile).is_none() {
-            return Read::NONE;
-        }
         let (own, defaults) = self.config_sections(profile);
         Read::of(own, defaults)
     }
