@@ -133,8 +133,8 @@ impl AwsFiles {
         credentials_path: PathBuf,
     ) -> Self {
         let mut config_profiles = NameMap::default();
-        for (i, section) in config.sections().iter().enumerate() {
-            if let Some(name) = profile_name_of_config_section(&section.name) {
+        for (i, section) in config.sections().enumerate() {
+            if let Some(name) = profile_name_of_config_section(section.name) {
                 // A later section of the same profile replaces the earlier one.
                 config_profiles.insert(name, i);
             }
@@ -194,7 +194,7 @@ impl AwsFiles {
     pub fn config_section_of(&self, profile: &str) -> String {
         self.config_profiles
             .get(profile)
-            .map(|&i| self.config.sections()[i].name.clone())
+            .map(|&i| self.config.section(i).name.to_string())
             .unwrap_or_else(|| new_config_section(profile))
     }
 
@@ -530,8 +530,7 @@ impl AwsFiles {
         let mut names: Vec<String> = self
             .credentials
             .sections()
-            .iter()
-            .map(|s| s.name.clone())
+            .map(|s| s.name.to_string())
             .filter(|name| name != DEFAULTS_SECTION)
             .chain(self.config_profiles.keys().cloned())
             .collect();
@@ -755,7 +754,7 @@ impl AwsFiles {
         let mut seen: NameSet<&str> = NameSet::default();
         // On Alfred's keystroke path: the checks by name first, the lookups last.
         for section in self.credentials.sections() {
-            let name = section.name.as_str();
+            let name = section.name;
             if name.is_empty()
                 || name == DEFAULTS_SECTION
                 || has_suffix(name)
