@@ -14,7 +14,7 @@
 //! keep everything after the delimiter: the AWS CLI does not strip inline comments.
 //!
 //! Both files are parsed on every keystroke in Alfred (`list`), so the reader keeps what it
-//! finds as `u32` offsets into the text (an entry is 28 bytes, a section 28, neither owns a
+//! finds as `u32` offsets into the text (an entry is 28 bytes, a section 32, neither owns a
 //! string) and reads each line's bytes once (`classify`).
 
 use std::collections::HashMap;
@@ -139,12 +139,23 @@ impl<'a> Sections<'a> {
         let text = doc.text.as_bytes();
         let mut found = [None; N];
         let mut missing = N;
+        // The lengths of the keys asked for (modulo 64) as bits: an entry of none of them is
+        // passed over with one test, not one comparison per key (a dozen keys, most
+        // settings of a section not among them).
+        let lengths = keys
+            .iter()
+            .fold(0, |bits, key| bits | length_bit(key.len()));
         for head in self.last_first() {
             for entry in doc.entries_of(head).iter().rev() {
-                // The length first (at hand for both), then the bytes as written (keys are
-                // nearly always written as awsmfa asks for them), then ignoring case.
+                let len = entry.key_len();
+                if lengths & length_bit(len) == 0 {
+                    continue;
+                }
+                // The length first (at hand for both, and it tells most keys apart), then
+                // the bytes as written (keys are nearly always written as awsmfa asks for
+                // them), then ignoring case.
                 let slot = (0..N).find(|&i| {
-                    found[i].is_none() && keys[i].len() == entry.key_len() && {
+                    keys[i].len() == len && found[i].is_none() && {
                         let (key, wanted) = (&text[entry.key_range()], keys[i].as_bytes());
                         key == wanted || key.eq_ignore_ascii_case(wanted)
                     }
@@ -162,6 +173,21 @@ impl<'a> Sections<'a> {
     }
 }
 
+/// A key length as one bit of a `u64` (lengths 64 apart share one): a set of lengths in a
+/// word, for [`Sections::get_many`] to pass over keys of other lengths.
+fn length_bit(len: usize) -> u64 {
+    1 << (len % 64)
+}
+
+/// A key as one bit of a `u64`, the same for keys equal but for ASCII case: its length plus
+/// its last byte lower-cased, modulo 64 (`aws_access_key_id` and `aws_session_token` have
+/// one length, not one last byte). Keys of one section with different bits cannot be one
+/// key twice. Cheap on purpose: `parse` computes it for every setting (with the first byte
+/// and a multiply as well it cost `parse` 0.3 M instructions more at 1,000 profiles).
+fn key_bit(len: usize, last: u8) -> u64 {
+    1 << ((len + usize::from(last.to_ascii_lowercase())) % 64)
+}
+
 /// Where one `[name]` section is: its name, its entries and its lines, as offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Head {
@@ -176,6 +202,12 @@ struct Head {
     end: u32,
     /// The section of the same name before it ([`NONE`] for none).
     earlier: u32,
+    /// Whether [`Document::cli_problems`] must look at its entries: two of its keys share a
+    /// [`key_bit`] (they may be one key twice), or one has continuation lines (which may be
+    /// sub-settings without `=`). Found while parsing, so that the check of a file the AWS
+    /// CLI reads looks at the few sections that need it (0.6 M instructions at 1,000
+    /// profiles when it walked every entry of every section).
+    suspect: bool,
 }
 
 impl Head {
@@ -270,6 +302,50 @@ fn lines(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
         start = end;
         Some(range)
     })
+}
+
+/// A byte in every lane of a word, for [`marks`].
+const LANES: u64 = 0x0101_0101_0101_0101;
+
+/// The bytes of `word` equal to `byte`, each marked by its high bit (`haszero` of the word
+/// XOR `byte` in every lane). A borrow may also mark bytes above a marked one, so only the
+/// lowest mark is exact: the first such byte, as the word is read little-endian.
+fn marks(word: u64, byte: u8) -> u64 {
+    let x = word ^ (LANES * u64::from(byte));
+    x.wrapping_sub(LANES) & !x & (LANES << 7)
+}
+
+/// The offset of the first byte of `bytes` that `is` (a byte) and `mark` (the same in a word,
+/// as [`marks`] has it) agree on: eight bytes at a time, then the last few one by one.
+/// memchr's SIMD search is quicker over a long text, but `parse` searches each line for its
+/// end and its delimiter, a few dozen bytes each, and setting that search up each time cost
+/// more than the search: this took `parse` of both files at 1,000 profiles from 5.8 to 5.3 M
+/// instructions (callgrind; memchr's own word-at-a-time search, `arch::all`, was no
+/// quicker than its SIMD one here).
+fn find_first(bytes: &[u8], mark: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) -> Option<usize> {
+    let (words, rest) = bytes.as_chunks::<8>();
+    for (i, word) in words.iter().enumerate() {
+        let found = mark(u64::from_le_bytes(*word));
+        if found != 0 {
+            return Some(i * 8 + (found.trailing_zeros() / 8) as usize);
+        }
+    }
+    let at = words.len() * 8;
+    rest.iter().position(|&b| is(b)).map(|i| at + i)
+}
+
+/// The first `\n` in `bytes`.
+fn find_newline(bytes: &[u8]) -> Option<usize> {
+    find_first(bytes, |word| marks(word, b'\n'), |b| b == b'\n')
+}
+
+/// The first `=` or `:` in `bytes`.
+fn find_delimiter(bytes: &[u8]) -> Option<usize> {
+    find_first(
+        bytes,
+        |word| marks(word, b'=') | marks(word, b':'),
+        |b| b == b'=' || b == b':',
+    )
 }
 
 /// Spaces and tabs: nearly all the white space there is around the parts of a line.
@@ -389,12 +465,12 @@ fn classify_plain(line: &str) -> Line {
 }
 
 /// [`classify_plain`] in one pass over the line's bytes, for the lines of real files: the
-/// first byte after the spaces and tabs decides what the line is; the delimiter is found by
-/// `memchr2`; each part is trimmed only at the end that can have white space (the line's
+/// first byte after the spaces and tabs decides what the line is; the delimiter is found
+/// eight bytes at a time ([`find_delimiter`]); each part is trimmed only at the end that can have white space (the line's
 /// first visible character starts the key, its last one ends the value). With the offsets
 /// of [`Entry`], `parse` of both files at 1,000 profiles went from 8.9 to 5.8 M instructions
-/// (callgrind; about 400 a line, half of them memchr's): the plain way trims three times a
-/// line and counts the indentation in chars.
+/// (callgrind; about 400 a line, a third of them memchr's): the plain way trims three times
+/// a line and counts the indentation in chars.
 fn classify(line: &str) -> Line {
     // Indexes into the bytes rather than `str` slices and iterators: a slice checks both
     // ends for char boundaries, an iterator sets itself up, and four of each a line added up
@@ -428,11 +504,14 @@ fn classify(line: &str) -> Line {
     }
     if first == b'[' {
         // White space holds no `]`: the last `]` of the line is the last of the text.
-        let name =
-            memchr::memrchr(b']', &bytes[start + 1..end]).map(|close| start + 1..start + 1 + close);
+        // From the end: the `]` nearly always ends the line.
+        let name = bytes[start + 1..end]
+            .iter()
+            .rposition(|&b| b == b']')
+            .map(|close| start + 1..start + 1 + close);
         return Line::Header { indent, name };
     }
-    let Some(delimiter) = memchr::memchr2(b'=', b':', &bytes[start..end]) else {
+    let Some(delimiter) = find_delimiter(&bytes[start..end]) else {
         return Line::Other {
             indent,
             trimmed: start..end,
@@ -534,13 +613,14 @@ impl Document {
         // (only a setting takes continuation lines).
         let mut indent_level = 0;
         let mut setting_open = false;
+        // The [`key_bit`]s of the keys of the last section.
+        let mut keys_seen = 0;
         // The entries continuation lines were added to, each once, in order.
         let mut continued: Vec<usize> = Vec::new();
-        let mut ends = memchr::memchr_iter(b'\n', &bytes[body_start..]);
         let mut start = body_start;
         let mut number = 0;
         while start < text.len() {
-            let end = ends.next().map_or(text.len(), |i| body_start + i + 1);
+            let end = find_newline(&bytes[start..]).map_or(text.len(), |i| start + i + 1);
             let line_start = start;
             start = end;
             number += 1;
@@ -572,6 +652,7 @@ impl Document {
             {
                 // A continuation (`s3 =` followed by indented sub-settings) belongs to its key.
                 head.end = offset(end);
+                head.suspect = true;
                 last.end = offset(end);
                 if continued.last() != Some(&(entries.len() - 1)) {
                     continued.push(entries.len() - 1);
@@ -596,7 +677,9 @@ impl Document {
                         start: offset(line_start),
                         end: offset(end),
                         earlier: NONE,
+                        suspect: false,
                     });
+                    keys_seen = 0;
                     setting_open = false;
                     continue;
                 }
@@ -630,6 +713,9 @@ impl Document {
                 joined: NONE,
             });
             head.entries_end = offset(entries.len());
+            let bit = key_bit(key.len(), bytes[line_start + key.end - 1]);
+            head.suspect |= keys_seen & bit != 0;
+            keys_seen |= bit;
         }
         entries.shrink_to_fit();
         let mut joined = Vec::with_capacity(continued.len());
@@ -930,12 +1016,16 @@ impl Document {
                 found.push(Found::Section { head, first });
                 continue;
             }
+            if !head.suspect {
+                continue;
+            }
             let entries = self.entries_of(head);
             for (j, entry) in entries.iter().enumerate() {
-                // The lengths first: pairs of keys of one section are nearly all unlike.
+                let len = entry.key_len();
+                let key = &self.text.as_bytes()[entry.key_range()];
                 let same = |e: &&Entry| {
-                    e.key_len() == entry.key_len()
-                        && self.key_of(e).eq_ignore_ascii_case(self.key_of(entry))
+                    e.key_len() == len
+                        && self.text.as_bytes()[e.key_range()].eq_ignore_ascii_case(key)
                 };
                 if let Some(earlier) = entries[..j].iter().find(same) {
                     found.push(Found::Key {
@@ -944,7 +1034,10 @@ impl Document {
                         earlier,
                     });
                 }
-                if let Some(at) = self.sub_setting_without_equals(entry) {
+                // Only an entry with continuation lines can have sub-settings.
+                if entry.joined != NONE
+                    && let Some(at) = self.sub_setting_without_equals(entry)
+                {
                     found.push(Found::SubSetting { head, entry, at });
                 }
             }

@@ -524,8 +524,12 @@ fn get_many_finds_what_a_walk_over_the_settings_finds() {
         "",
         "abcd",
         "aXcd",
+        // 64 and 1 long: one bit of the lengths' set.
+        "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk",
     ];
-    let extra = ("keys of one length", "[p]\nabcd = 1\naXcd = 2\nABCD = 3\n");
+    let long = "k".repeat(64);
+    let lengths = format!("[p]\nabcd = 1\naXcd = 2\nABCD = 3\nk = 4\n{long} = 5\nk = 6\n");
+    let extra = ("keys of one length", lengths.as_str());
     for (label, text) in CORPUS.iter().chain([&extra]) {
         let doc = Document::parse(*text).unwrap();
         let mut names: Vec<&str> = doc.sections().map(|s| s.name).collect();
@@ -556,6 +560,11 @@ fn keys_of_one_length_are_told_apart() {
     assert_eq!(problems, ["has ABCD twice in [q] (lines 5 and 6)"]);
     assert_eq!(doc.get("p", "ABCD"), Some("1"));
     assert_eq!(doc.get("p", "axcd"), Some("2"));
+    // Lengths 64 apart share a bit of the set of lengths seen: still told apart.
+    let long = "K".repeat(65);
+    let doc = Document::parse(format!("[r]\nk = 1\n{long} = 2\nK = 3\n")).unwrap();
+    let problems: Vec<String> = doc.cli_problems().into_iter().map(|p| p.what).collect();
+    assert_eq!(problems, ["has K twice in [r] (lines 2 and 4)"]);
 }
 
 #[test]
@@ -588,4 +597,86 @@ fn sections_of_many_names_are_found_by_their_names() {
     assert!(!doc.has_section("profile account-2000"));
     assert!(!doc.has_section("profile account-000"));
     assert_eq!(doc.cli_problems().len(), 1);
+}
+
+#[test]
+fn the_word_searches_find_what_position_finds() {
+    // Every byte the searches must tell apart, and their neighbours (a borrow in one lane
+    // marks the lane above it): the needles, 0x00, 0x80, 0xff, UTF-8 bytes.
+    const BYTES: &[u8] = b"\n\x0b\x09=<>:;9[]\x00\x01\x7f\x80\x81\xff\xc3\xa9 ak\r";
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..100_000 {
+        let len = (next() % 40) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| BYTES[(next() % BYTES.len() as u64) as usize])
+            .collect();
+        assert_eq!(
+            find_newline(&bytes),
+            bytes.iter().position(|&b| b == b'\n'),
+            "{bytes:?}"
+        );
+        assert_eq!(
+            find_delimiter(&bytes),
+            bytes.iter().position(|&b| b == b'=' || b == b':'),
+            "{bytes:?}"
+        );
+    }
+}
+
+#[test]
+fn every_key_twice_is_found_as_a_walk_over_all_pairs_finds_it() {
+    // Keys that differ in case only, in length only, in one inner byte only, and ones that
+    // share first and last bytes and length: whatever `key_bit` makes of them.
+    const KEYS: &[&str] = &[
+        "region",
+        "REGION",
+        "Region",
+        "regiom",
+        "rEgIoN",
+        "a",
+        "A",
+        "b",
+        "ab",
+        "aB",
+        "abc",
+        "aXc",
+        "AXC",
+        "key with spaces",
+        "KEY WITH SPACES",
+        "ключ",
+        "s3",
+        "S3",
+    ];
+    let mut lines = Lines(0x5eed);
+    for _ in 0..3000 {
+        let mut text = String::new();
+        let mut want = Vec::new();
+        let mut line = 0;
+        for section in 0..3 {
+            text.push_str(&format!("[s{section}]\n"));
+            line += 1;
+            let mut keys: Vec<(&str, usize)> = Vec::new();
+            for _ in 0..lines.pick(&["0", "1", "2", "3", "4", "6"]).parse().unwrap() {
+                let key = lines.pick(KEYS);
+                text.push_str(&format!("{key} = v\n"));
+                line += 1;
+                // The plain way: the first earlier key equal but for ASCII case.
+                if let Some((_, at)) = keys.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                    want.push(format!(
+                        "has {key} twice in [s{section}] (lines {at} and {line})"
+                    ));
+                }
+                keys.push((key, line));
+            }
+        }
+        let doc = Document::parse(text.as_str()).unwrap();
+        let got: Vec<String> = doc.cli_problems().into_iter().map(|p| p.what).collect();
+        assert_eq!(got, want, "{text}");
+    }
 }
