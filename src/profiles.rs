@@ -185,13 +185,9 @@ struct Read<'a>([Option<&'a str>; KEYS]);
 impl<'a> Read<'a> {
     fn of(own: Sections<'a>, defaults: Sections<'a>) -> Self {
         let mut slots = [None; KEYS];
-        for sections in [own, defaults] {
-            for setting in sections.winning_first() {
-                if let Some(key) = Key::of(setting.key) {
-                    slots[key as usize].get_or_insert(setting.value);
-                }
-            }
-        }
+        let slot_of = |name: &str| Key::of(name).map(|key| key as usize);
+        own.fill(&mut slots, slot_of);
+        defaults.fill(&mut slots, slot_of);
         Read(slots)
     }
 
@@ -332,7 +328,7 @@ impl AwsFiles {
     pub fn config_section_of(&self, profile: &str) -> String {
         self.config_profiles
             .get(&self.config, profile)
-            .map(|i| self.config.sections()[i].name.clone())
+            .map(|i| self.config.section(i).name.to_string())
             .unwrap_or_else(|| new_config_section(profile))
     }
 
@@ -623,8 +619,7 @@ impl AwsFiles {
         let mut names: Vec<String> = self
             .credentials
             .sections()
-            .iter()
-            .map(|s| s.name.clone())
+            .map(|s| s.name.to_string())
             .filter(|name| name != DEFAULTS_SECTION)
             .chain(
                 self.config_profiles
@@ -852,7 +847,7 @@ impl AwsFiles {
         let mut seen: NameSet<&str> = NameSet::default();
         // On Alfred's keystroke path: the checks by name first, the lookups last.
         for section in self.credentials.sections() {
-            let name = section.name.as_str();
+            let name = section.name;
             if name.is_empty()
                 || name == DEFAULTS_SECTION
                 || has_suffix(name)
@@ -1003,7 +998,7 @@ fn profile_name_hash(name: &str) -> u64 {
 impl ConfigProfile {
     fn name<'a>(&'a self, config: &'a Document) -> &'a str {
         match &self.name {
-            ProfileName::InHeader(range) => &config.sections()[self.section].name[range.clone()],
+            ProfileName::InHeader(range) => &config.section(self.section).name[range.clone()],
             ProfileName::Unquoted(name) => name,
         }
     }
@@ -1012,8 +1007,8 @@ impl ConfigProfile {
 impl ConfigProfiles {
     fn of(config: &Document) -> Self {
         let mut table: HashTable<ConfigProfile> = HashTable::with_capacity(config.sections().len());
-        for (i, section) in config.sections().iter().enumerate() {
-            let header = section.name.as_str();
+        for (i, section) in config.sections().enumerate() {
+            let header = section.name;
             let Some(found) = profile_name_of_config_section(header) else {
                 continue;
             };

@@ -214,7 +214,7 @@ pub fn check_parse(text: &str) -> Result<(), String> {
             _ => None,
         })
         .collect();
-    let parsed: Vec<&str> = doc.sections().iter().map(|s| s.name.as_str()).collect();
+    let parsed: Vec<&str> = doc.sections().map(|s| s.name).collect();
     ensure!(
         headers == parsed,
         "sections {parsed:?}, expected {headers:?}"
@@ -248,7 +248,7 @@ pub fn check_parse(text: &str) -> Result<(), String> {
             Kind::Comment => blanks += usize::from(line.content.trim().is_empty()),
         }
     }
-    for (section, want) in doc.sections().iter().zip(&entries) {
+    for (section, want) in doc.sections().zip(&entries) {
         let got: Vec<(String, String)> = doc
             .settings(section)
             .map(|e| (e.key.to_string(), e.value.to_string()))

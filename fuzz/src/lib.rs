@@ -79,7 +79,7 @@ impl Edit {
         let sections = doc.as_ref().map_or(0, |d| d.sections().len());
         let mut name = if target < 0x80 && sections > 0 {
             let doc = doc.as_ref()?;
-            doc.sections()[usize::from(target) % sections].name.clone()
+            doc.section(usize::from(target) % sections).name.to_string()
         } else {
             NAMES[usize::from(target) % NAMES.len()].to_string()
         };

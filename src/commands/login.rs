@@ -254,8 +254,7 @@ fn write_session(
         let whole = files
             .credentials
             .sections()
-            .iter()
-            .all(|s| doc.has_section(&s.name))
+            .all(|s| doc.has_section(s.name))
             && fresh.credentials_value(source, "aws_access_key_id")
                 == Some(keys.access_key_id.as_str())
             && fresh.credentials_value(source, "aws_secret_access_key")

@@ -11,9 +11,9 @@ use corpus::{CORPUS, NAMES, REMOVE, VALUES};
 fn outside(doc: &Document, name: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut cursor = 0;
-    for s in doc.sections().iter().filter(|s| s.name == name) {
-        parts.push(doc.text()[cursor..s.span.start].to_string());
-        cursor = s.span.end;
+    for s in doc.sections().filter(|s| s.name == name) {
+        parts.push(doc.text()[cursor..s.span().start].to_string());
+        cursor = s.span().end;
     }
     parts.push(doc.text()[cursor..].to_string());
     parts
@@ -56,7 +56,7 @@ fn upsert_changes_only_the_target_section_over_the_corpus() {
                 assert_eq!(after.get(name, key), None, "{label}: {key} not removed");
             }
             // Keys of the section that awsmfa does not manage survive.
-            for section in before.sections().iter().filter(|s| s.name == *name) {
+            for section in before.sections().filter(|s| s.name == *name) {
                 for entry in before.settings(section) {
                     let managed = VALUES
                         .iter()
@@ -105,8 +105,8 @@ fn remove_keys_changes_only_the_target_section_over_the_corpus() {
                 assert_eq!(after.get(name, key), None, "{label}: {key}");
             }
             assert_eq!(
-                after.sections().iter().filter(|s| s.name == *name).count(),
-                before.sections().iter().filter(|s| s.name == *name).count(),
+                after.sections().filter(|s| s.name == *name).count(),
+                before.sections().filter(|s| s.name == *name).count(),
                 "{label}: the header must stay"
             );
         }
@@ -174,16 +174,16 @@ fn reads_like_the_aws_cli() {
 fn headers_and_continuations_read_as_the_aws_cli_reads_them() {
     // The name runs to the last `]`, as written; what follows is ignored.
     let doc = Document::parse("[a] junk\nk = v\n[ b ]\nk = v\n[c]d]\nk = v\n").unwrap();
-    let names: Vec<&str> = doc.sections().iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = doc.sections().map(|s| s.name).collect();
     assert_eq!(names, ["a", " b ", "c]d"]);
     // An indented header after a setting is part of that setting's value, not a section.
     let doc = Document::parse("[work-mfa]\naws_access_key_id = A\n  [work]\nk = v\n").unwrap();
-    let names: Vec<&str> = doc.sections().iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = doc.sections().map(|s| s.name).collect();
     assert_eq!(names, ["work-mfa"]);
     assert_eq!(doc.get("work-mfa", "k"), Some("v"));
     // Only deeper than the setting's own line continues it.
     let doc = Document::parse("[a]\n  k = v\n  [b]\n  j = w\n\n    more\n").unwrap();
-    let names: Vec<&str> = doc.sections().iter().map(|s| s.name.as_str()).collect();
+    let names: Vec<&str> = doc.sections().map(|s| s.name).collect();
     assert_eq!(names, ["a", "b"]);
     assert_eq!(
         doc.get("b", "j"),
@@ -276,9 +276,9 @@ fn nested_settings_are_read_from_the_sub_setting_lines_only() {
 fn outside_both(doc: &Document, a: &str, b: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut cursor = 0;
-    for s in doc.sections().iter().filter(|s| s.name == a || s.name == b) {
-        parts.push(doc.text()[cursor..s.span.start].to_string());
-        cursor = s.span.end;
+    for s in doc.sections().filter(|s| s.name == a || s.name == b) {
+        parts.push(doc.text()[cursor..s.span().start].to_string());
+        cursor = s.span().end;
     }
     parts.push(doc.text()[cursor..].to_string());
     parts
@@ -328,7 +328,7 @@ fn move_keys_changes_only_the_two_sections_over_the_corpus() {
                 );
             }
             // The other settings of [name] survive.
-            for section in before.sections().iter().filter(|s| s.name == *name) {
+            for section in before.sections().filter(|s| s.name == *name) {
                 for entry in before.settings(section) {
                     if !KEYS.iter().any(|k| k.eq_ignore_ascii_case(entry.key)) {
                         assert!(
@@ -389,5 +389,294 @@ fn trim_is_str_trim() {
                 assert_eq!(trim(&s), s.trim(), "{s:?}");
             }
         }
+    }
+}
+
+/// A small deterministic generator (xorshift), so the generated lines are the same each run.
+struct Lines(u64);
+
+impl Lines {
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        from[(self.0 % from.len() as u64) as usize]
+    }
+
+    /// A line made of the pieces that decide how a line reads: spaces, tabs, other white
+    /// space (U+00A0, U+3000, U+0085, VT, FF, a lone CR), `=` and `:` anywhere, brackets,
+    /// comment marks, non-ASCII text and control characters.
+    fn line(&mut self) -> String {
+        const PIECES: &[&str] = &[
+            " ",
+            " ",
+            "\t",
+            "\r",
+            "\u{b}",
+            "\u{c}",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{85}",
+            "=",
+            "=",
+            ":",
+            "[",
+            "]",
+            "#",
+            ";",
+            "k",
+            "key",
+            "aws_access_key_id",
+            "é",
+            "账",
+            "\u{1}",
+            "x y",
+            "\u{feff}",
+        ];
+        let n = self
+            .pick(&["0", "1", "2", "3", "5", "8", "12"])
+            .parse()
+            .unwrap();
+        (0..n).map(|_| self.pick(PIECES)).collect()
+    }
+}
+
+#[test]
+fn classify_reads_every_line_as_the_plain_way_does() {
+    let mut lines = Lines(0x9e37_79b9_7f4a_7c15);
+    let mut seen = [0; 4];
+    for _ in 0..200_000 {
+        let line = lines.line();
+        let plain = classify_plain(&line);
+        assert_eq!(classify(&line), plain, "{line:?}");
+        seen[match plain {
+            Line::Blank => 0,
+            Line::Header { .. } => 1,
+            Line::Setting { .. } => 2,
+            Line::Other { .. } => 3,
+        }] += 1;
+    }
+    assert!(
+        seen.iter().all(|&n| n > 1000),
+        "every kind of line: {seen:?}"
+    );
+    // And the shapes of real files, each with every indentation and padding.
+    let shapes = [
+        "key = value",
+        "key=value",
+        "key : value",
+        "Key:value = x",
+        "key =",
+        "key = a = b : c",
+        "= value",
+        ": value",
+        "[profile work]",
+        "[profile work] # comment",
+        "[a]b]",
+        "[unclosed",
+        "[]",
+        "# comment = x",
+        "; comment",
+        "no delimiter",
+        "ключ = значение",
+        "key = значение",
+        "key\u{a0}= \u{a0}value\u{a0}",
+    ];
+    for shape in shapes {
+        for left in ["", " ", "\t", "  \t", "\u{a0}", " \u{3000}", "\r"] {
+            for right in ["", " ", "\t ", "\u{a0}", "\r", " \u{85}"] {
+                let line = format!("{left}{shape}{right}");
+                assert_eq!(classify(&line), classify_plain(&line), "{line:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn trim_start_and_trim_end_are_strs() {
+    let mut lines = Lines(7);
+    for _ in 0..100_000 {
+        let s = lines.line();
+        assert_eq!(trim_start(&s), s.trim_start(), "{s:?}");
+        assert_eq!(trim_end(&s), s.trim_end(), "{s:?}");
+    }
+}
+
+#[test]
+fn get_many_finds_what_a_walk_over_the_settings_finds() {
+    // The plain way: the last setting of the key in the last section, then earlier ones.
+    let plain = |doc: &Document, name: &str, key: &str| -> Option<String> {
+        doc.sections()
+            .filter(|s| s.name == name)
+            .flat_map(|s| doc.settings(s))
+            .rfind(|setting| setting.key.eq_ignore_ascii_case(key))
+            .map(|setting| setting.value.to_string())
+    };
+    // Keys unlike but for case (a key twice in one call takes two settings of it).
+    let keys = [
+        "AWS_ACCESS_KEY_ID",
+        "aws_session_token",
+        "note",
+        "s3",
+        "K",
+        "m",
+        "missing",
+        "",
+        "abcd",
+        "aXcd",
+        // 64 and 1 long: one bit of the lengths' set.
+        "kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk",
+    ];
+    let long = "k".repeat(64);
+    let lengths = format!("[p]\nabcd = 1\naXcd = 2\nABCD = 3\nk = 4\n{long} = 5\nk = 6\n");
+    let extra = ("keys of one length", lengths.as_str());
+    for (label, text) in CORPUS.iter().chain([&extra]) {
+        let doc = Document::parse(*text).unwrap();
+        let mut names: Vec<&str> = doc.sections().map(|s| s.name).collect();
+        names.push("nothing");
+        for name in names {
+            let got = doc.sections_called(name).get_many(&keys);
+            for (key, got) in keys.iter().zip(got) {
+                assert_eq!(
+                    got.map(str::to_string),
+                    plain(&doc, name, key),
+                    "{label} [{name}] {key}"
+                );
+                let lower = key.to_ascii_lowercase();
+                assert_eq!(
+                    doc.get(name, &lower).map(str::to_string),
+                    plain(&doc, name, key),
+                    "{label} [{name}] {lower}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn keys_of_one_length_are_told_apart() {
+    let doc = Document::parse("[p]\nabcd = 1\naXcd = 2\n[q]\nabcd = 1\nABCD = 2\n").unwrap();
+    let problems: Vec<String> = doc.cli_problems().into_iter().map(|p| p.what).collect();
+    assert_eq!(problems, ["has ABCD twice in [q] (lines 5 and 6)"]);
+    assert_eq!(doc.get("p", "ABCD"), Some("1"));
+    assert_eq!(doc.get("p", "axcd"), Some("2"));
+    // Lengths 64 apart share a bit of the set of lengths seen: still told apart.
+    let long = "K".repeat(65);
+    let doc = Document::parse(format!("[r]\nk = 1\n{long} = 2\nK = 3\n")).unwrap();
+    let problems: Vec<String> = doc.cli_problems().into_iter().map(|p| p.what).collect();
+    assert_eq!(problems, ["has K twice in [r] (lines 2 and 4)"]);
+}
+
+#[test]
+fn line_counter_counts_as_the_plain_way_does() {
+    let text = "a\n\nb\r\nccc\n\n\nd";
+    let offsets: Vec<usize> = (0..=text.len()).rev().collect();
+    let line_of = line_counter(text.as_bytes(), offsets.clone());
+    for at in offsets {
+        assert_eq!(line_of(at), text[..at].matches('\n').count() + 1, "{at}");
+    }
+}
+
+#[test]
+fn sections_of_many_names_are_found_by_their_names() {
+    let mut text = String::new();
+    for i in 0..2000 {
+        text.push_str(&format!("[profile account-{i:04}]\nk = {i}\n"));
+    }
+    text.push_str("[profile account-0007]\nk = again\n");
+    let doc = Document::parse(text).unwrap();
+    for i in 0..2000 {
+        let want = if i == 7 {
+            "again".to_string()
+        } else {
+            i.to_string()
+        };
+        let name = format!("profile account-{i:04}");
+        assert_eq!(doc.get(&name, "k"), Some(want.as_str()), "{name}");
+    }
+    assert!(!doc.has_section("profile account-2000"));
+    assert!(!doc.has_section("profile account-000"));
+    assert_eq!(doc.cli_problems().len(), 1);
+}
+
+#[test]
+fn the_word_searches_find_what_position_finds() {
+    // Every byte the searches must tell apart, and their neighbours (a borrow in one lane
+    // marks the lane above it): the needles, 0x00, 0x80, 0xff, UTF-8 bytes.
+    const BYTES: &[u8] = b"\n\x0b\x09=<>:;9[]\x00\x01\x7f\x80\x81\xff\xc3\xa9 ak\r";
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for _ in 0..100_000 {
+        let len = (next() % 40) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| BYTES[(next() % BYTES.len() as u64) as usize])
+            .collect();
+        assert_eq!(
+            find_newline(&bytes),
+            bytes.iter().position(|&b| b == b'\n'),
+            "{bytes:?}"
+        );
+        assert_eq!(
+            find_delimiter(&bytes),
+            bytes.iter().position(|&b| b == b'=' || b == b':'),
+            "{bytes:?}"
+        );
+    }
+}
+
+#[test]
+fn every_key_twice_is_found_as_a_walk_over_all_pairs_finds_it() {
+    // Keys that differ in case only, in length only, in one inner byte only, and ones that
+    // share first and last bytes and length: whatever `key_bit` makes of them.
+    const KEYS: &[&str] = &[
+        "region",
+        "REGION",
+        "Region",
+        "regiom",
+        "rEgIoN",
+        "a",
+        "A",
+        "b",
+        "ab",
+        "aB",
+        "abc",
+        "aXc",
+        "AXC",
+        "key with spaces",
+        "KEY WITH SPACES",
+        "ключ",
+        "s3",
+        "S3",
+    ];
+    let mut lines = Lines(0x5eed);
+    for _ in 0..3000 {
+        let mut text = String::new();
+        let mut want = Vec::new();
+        let mut line = 0;
+        for section in 0..3 {
+            text.push_str(&format!("[s{section}]\n"));
+            line += 1;
+            let mut keys: Vec<(&str, usize)> = Vec::new();
+            for _ in 0..lines.pick(&["0", "1", "2", "3", "4", "6"]).parse().unwrap() {
+                let key = lines.pick(KEYS);
+                text.push_str(&format!("{key} = v\n"));
+                line += 1;
+                // The plain way: the first earlier key equal but for ASCII case.
+                if let Some((_, at)) = keys.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)) {
+                    want.push(format!(
+                        "has {key} twice in [s{section}] (lines {at} and {line})"
+                    ));
+                }
+                keys.push((key, line));
+            }
+        }
+        let doc = Document::parse(text.as_str()).unwrap();
+        let got: Vec<String> = doc.cli_problems().into_iter().map(|p| p.what).collect();
+        assert_eq!(got, want, "{text}");
     }
 }

@@ -51,11 +51,11 @@ fn stderr(output: &Output) -> String {
 
 /// The session keys of `[name]`, checked to be a whole session as awsmfa writes it.
 fn session(doc: &Document, name: &str) -> Result<[String; 4], String> {
-    let section: Vec<_> = doc.sections().iter().filter(|s| s.name == name).collect();
+    let section: Vec<_> = doc.sections().filter(|s| s.name == name).collect();
     let [section] = section.as_slice() else {
         return Err(format!("[{name}] appears {} times", section.len()));
     };
-    let settings: Vec<_> = doc.settings(section).collect();
+    let settings: Vec<_> = doc.settings(*section).collect();
     let keys: Vec<&str> = settings.iter().map(|e| e.key).collect();
     let want = [
         "aws_access_key_id",
@@ -163,9 +163,9 @@ fn read_version(text: &str) -> Result<(u64, Vec<String>), String> {
         .strip_prefix(base.as_str())
         .ok_or("the other program's text is not whole")?;
     let mut profiles = Vec::new();
-    for section in doc.sections().iter().skip(3) {
-        session(&doc, &section.name)?;
-        profiles.push(section.name.clone());
+    for section in doc.sections().skip(3) {
+        session(&doc, section.name)?;
+        profiles.push(section.name.to_string());
     }
     let mut expected = String::new();
     for name in &profiles {

@@ -174,13 +174,12 @@ fn temporaries(dir: &Path) -> Vec<String> {
 fn sections(text: &str) -> BTreeMap<String, Vec<(String, String)>> {
     let doc = Document::parse(text).expect("the credentials file parses");
     doc.sections()
-        .iter()
         .map(|s| {
             let entries = doc
                 .settings(s)
                 .map(|e| (e.key.to_string(), e.value.to_string()))
                 .collect();
-            (s.name.clone(), entries)
+            (s.name.to_string(), entries)
         })
         .collect()
 }

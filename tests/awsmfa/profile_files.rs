@@ -239,7 +239,6 @@ fn awsmfa_reads(case: &Case) -> (Reading, bool) {
         .filter(|(doc, section)| doc.has_section(section))
         .flat_map(|(doc, section)| {
             doc.sections()
-                .iter()
                 .filter(move |s| s.name == section || s.name == "DEFAULT")
                 .flat_map(|s| {
                     doc.settings(s)
