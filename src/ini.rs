@@ -1219,14 +1219,41 @@ fn end_line(out: &mut String, newline: &str) {
     }
 }
 
-/// A hash map keyed by names from the AWS files (sections, profiles), hashed with FNV-1a.
-pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<Fnv>>;
+/// A hash map keyed by names from the AWS files (sections, profiles), hashed as the section
+/// index hashes them.
+pub type NameMap<V> = HashMap<String, V, BuildHasherDefault<NameHasher>>;
 
-/// A set of names from the AWS files, hashed with FNV-1a.
-pub type NameSet<T> = std::collections::HashSet<T, BuildHasherDefault<Fnv>>;
+/// A set of names from the AWS files, hashed as the section index hashes them.
+pub type NameSet<T> = std::collections::HashSet<T, BuildHasherDefault<NameHasher>>;
 
-/// FNV-1a for the name maps. std's SipHash defends against crafted collisions, which a
-/// person's own config file does not need, and costs `list` more than the lookups do.
+/// The hash of a name from the AWS files, eight bytes at a time (what the section index
+/// uses). std's SipHash defends against crafted collisions, which a person's own config file
+/// does not need, and costs `list` more than the lookups do.
+pub fn hash_name(name: &str) -> u64 {
+    name_hash(name.as_bytes())
+}
+
+/// [`hash_name`] as a [`Hasher`] for [`NameMap`] and [`NameSet`] (a `str` is written as its
+/// bytes, then a `0xff`).
+#[derive(Default)]
+pub struct NameHasher(u64);
+
+impl Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = self.0.rotate_left(17) ^ name_hash(bytes);
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.0 = self.0.rotate_left(17) ^ u64::from(byte);
+    }
+}
+
+/// FNV-1a, byte by byte: the hash in the names of awsmfa's refresh lock files, which every
+/// version must compute alike (see `commands::fresh::refresh_lock_name`).
 #[derive(Default)]
 pub struct Fnv(u64);
 

@@ -23,12 +23,11 @@ use crate::aws::{ProfileEndpoints, Service};
 use crate::error::{Error, ErrorKind, Result};
 use crate::expiry::{self, Status};
 use std::borrow::Cow;
-use std::hash::Hasher;
 use std::ops::Range;
 
 use hashbrown::HashTable;
 
-use crate::ini::{Document, Fnv, NameSet, Sections};
+use crate::ini::{Document, NameSet, Sections};
 use crate::paths::{self, Env};
 use crate::store;
 
@@ -990,9 +989,7 @@ enum ProfileName {
 }
 
 fn profile_name_hash(name: &str) -> u64 {
-    let mut hasher = Fnv::default();
-    hasher.write(name.as_bytes());
-    hasher.finish()
+    crate::ini::hash_name(name)
 }
 
 impl ConfigProfile {
