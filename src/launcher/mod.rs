@@ -255,7 +255,7 @@ pub fn write(
     }
 }
 
-/// What [`write`] writes, as one String.
+/// What [`write()`] writes, as one String.
 pub fn render(format: Format, report: &Report) -> String {
     match format {
         Format::Text => text::render(report),
