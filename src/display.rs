@@ -71,7 +71,7 @@ pub fn minutes(seconds: i64) -> String {
 /// The wall-clock time of `ts` in the local time zone: `18:42`, or `Thu 18:42` on another day.
 pub fn local_clock(ts: Timestamp, now: &Now) -> String {
     let mut out = String::new();
-    Clockface::new(now).clock_into(&mut out, ts);
+    Clockface::for_one(now).clock_into(&mut out, ts);
     out
 }
 
@@ -79,7 +79,7 @@ pub fn local_clock(ts: Timestamp, now: &Now) -> String {
 /// `no session yet`.
 pub fn describe(status: Status, expires_at: Option<Timestamp>, now: &Now) -> String {
     let mut out = String::new();
-    Clockface::new(now).describe_into(&mut out, status, expires_at);
+    Clockface::for_one(now).describe_into(&mut out, status, expires_at);
     out
 }
 
@@ -88,11 +88,17 @@ pub fn describe(status: Status, expires_at: Option<Timestamp>, now: &Now) -> Str
 pub struct Clockface<'a> {
     now: &'a Now,
     today: jiff::civil::Date,
-    /// The zone's offset at `now` (seconds east of UTC), which holds until `until`, its next
-    /// transition (`None`: no transition ahead). A time in between (every session that has
-    /// not expired) reads off it with integer arithmetic instead of a look-up in the zone's
-    /// rules and a civil date (jiff's `to_datetime`): about 100 instructions a time against
-    /// about 500, measured at 1,000 profiles.
+    /// How long the offset of `now` holds (none for one time: finding out costs more than
+    /// the one time saves).
+    stretch: Option<Stretch>,
+}
+
+/// The zone's offset at `now` (seconds east of UTC), which holds until `until`, its next
+/// transition (`None`: no transition ahead). A time in between (every session that has not
+/// expired) reads off it with integer arithmetic instead of a look-up in the zone's rules and
+/// a civil date (jiff's `to_datetime`): about 100 instructions a time against about 500,
+/// measured at 1,000 profiles.
+struct Stretch {
     offset: i64,
     until: Option<Timestamp>,
     /// Today as days since 1970-01-01 in the zone, for the same arithmetic.
@@ -108,29 +114,42 @@ fn floor_second(ts: Timestamp) -> i64 {
 const WEEKDAYS: [&str; 7] = ["Mon ", "Tue ", "Wed ", "Thu ", "Fri ", "Sat ", "Sun "];
 
 impl<'a> Clockface<'a> {
-    /// Reads today's date off `now`.
+    /// Reads today's date off `now`, and how long its offset holds.
     pub fn new(now: &'a Now) -> Self {
         let offset = i64::from(now.tz.to_offset(now.at).seconds());
         Clockface {
+            stretch: Some(Stretch {
+                offset,
+                until: now
+                    .tz
+                    .following(now.at)
+                    .next()
+                    .map(|transition| transition.timestamp()),
+                today_days: (floor_second(now.at) + offset).div_euclid(86_400),
+            }),
+            ..Clockface::for_one(now)
+        }
+    }
+
+    /// For writing one time or status line: today's date only.
+    fn for_one(now: &'a Now) -> Self {
+        Clockface {
             now,
             today: now.at.to_zoned_datetime(now.tz.clone()).date(),
-            offset,
-            until: now
-                .tz
-                .following(now.at)
-                .next()
-                .map(|transition| transition.timestamp()),
-            today_days: (floor_second(now.at) + offset).div_euclid(86_400),
+            stretch: None,
         }
     }
 
     /// [`local_clock`], appended to `out`.
     pub fn clock_into(&self, out: &mut String, ts: Timestamp) {
-        if ts >= self.now.at && self.until.is_none_or(|until| ts < until) {
-            // Within the offset of `now` (see `offset`). 1970-01-01 was a Thursday.
-            let local = floor_second(ts) + self.offset;
+        if let Some(stretch) = &self.stretch
+            && ts >= self.now.at
+            && stretch.until.is_none_or(|until| ts < until)
+        {
+            // Within the offset of `now` (see `Stretch`). 1970-01-01 was a Thursday.
+            let local = floor_second(ts) + stretch.offset;
             let days = local.div_euclid(86_400);
-            if days != self.today_days {
+            if days != stretch.today_days {
                 out.push_str(WEEKDAYS[(days + 3).rem_euclid(7) as usize]);
             }
             let second = local.rem_euclid(86_400);
@@ -317,13 +336,12 @@ mod tests {
                     } else {
                         "%a %H:%M"
                     };
+                    let expected = zoned.strftime(pattern).to_string();
                     let mut clock = String::new();
                     face.clock_into(&mut clock, time);
-                    assert_eq!(
-                        clock,
-                        zoned.strftime(pattern).to_string(),
-                        "{tz:?} {at} {time}"
-                    );
+                    assert_eq!(clock, expected, "{tz:?} {at} {time}");
+                    // One time alone, without the offset's stretch.
+                    assert_eq!(local_clock(time, &now), expected, "{tz:?} {at} {time}");
                 }
             }
         }
