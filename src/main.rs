@@ -3,6 +3,7 @@
 //! exit code.
 
 use std::io::Write;
+use std::os::fd::AsFd;
 
 use clap::CommandFactory;
 use clap_complete::CompleteEnv;
@@ -38,9 +39,17 @@ fn main() {
     for line in &outcome.warnings {
         eprintln!("{line}");
     }
-    let mut stdout = std::io::stdout().lock();
-    let _ = stdout.write_all(outcome.stdout.as_bytes());
-    let _ = stdout.flush();
+    // Not through Rust's `Stdout`: it is line-buffered and scans every write for a line
+    // break, and `list --format alfred` writes one line (687 KB at 1,000 profiles) in 32 KiB
+    // chunks: the scanning cost 0.75 M instructions there. A duplicate of the descriptor
+    // takes each chunk straight to write(2). None to duplicate: stdout is closed, and there
+    // is nothing to write to. (Anything written through `Stdout` before goes first.)
+    let _ = std::io::stdout().flush();
+    if let Ok(fd) = std::io::stdout().as_fd().try_clone_to_owned() {
+        let mut stdout = std::fs::File::from(fd);
+        // A closed pipe ends the output quietly: the reader has gone.
+        let _ = outcome.write_stdout(&mut stdout);
+    }
     if let Some(line) = outcome.stderr {
         eprintln!("{line}");
     }

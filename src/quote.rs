@@ -3,15 +3,35 @@
 
 /// `word` quoted for a POSIX shell only when it needs it, for commands shown to people.
 pub fn shell_word(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "-_.,:/@+=%".contains(c));
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
+    let mut out = String::new();
+    push_shell_word(&mut out, word);
+    out
+}
+
+/// [`shell_word`], appended to `out` (`list` quotes every profile's name into its row).
+pub fn push_shell_word(out: &mut String, word: &str) {
+    if plain_shell_word(word) {
+        out.push_str(word);
+        return;
     }
+    out.push('\'');
+    let mut pieces = word.split('\'');
+    out.push_str(pieces.next().unwrap_or_default());
+    for piece in pieces {
+        out.push_str(r"'\''");
+        out.push_str(piece);
+    }
+    out.push('\'');
+}
+
+/// Whether a shell reads `word` as itself: not empty, only ASCII letters, digits and
+/// `-_.,:/@+=%`. Byte by byte: no byte of a non-ASCII character is one of them.
+pub fn plain_shell_word(word: &str) -> bool {
+    !word.is_empty()
+        && word.bytes().all(|b| {
+            matches!(b, b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
+                | b'-' | b'_' | b'.' | b',' | b':' | b'/' | b'@' | b'+' | b'=' | b'%')
+        })
 }
 
 /// `text` split into words as Python's `shlex.split` splits them (POSIX rules, which
@@ -96,6 +116,32 @@ mod tests {
         assert_eq!(shell_word("my profile"), "'my profile'");
         assert_eq!(shell_word("a'b;rm -rf"), r"'a'\''b;rm -rf'");
         assert_eq!(shell_word("$(x)"), "'$(x)'");
+        assert_eq!(shell_word(""), "''");
+    }
+
+    #[test]
+    fn quotes_as_the_plain_definition_does() {
+        // shell_word as it was first written: by characters, with a String per step.
+        let by_chars = |word: &str| {
+            let plain = !word.is_empty()
+                && word
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.,:/@+=%".contains(c));
+            if plain {
+                word.to_string()
+            } else {
+                format!("'{}'", word.replace('\'', r"'\''"))
+            }
+        };
+        let mut words: Vec<String> = (0u8..0x80).map(|b| char::from(b).to_string()).collect();
+        for word in [
+            "", "é", "a·b", "work-01", "it's", "'", "a''b'", "x\0y", "ünï",
+        ] {
+            words.push(word.to_string());
+        }
+        for word in &words {
+            assert_eq!(shell_word(word), by_chars(word), "{word:?}");
+        }
     }
 
     #[test]

@@ -240,12 +240,32 @@ pub enum Action {
     Document,
 }
 
-/// Renders `report` for stdout (with a trailing newline where it prints anything).
+/// Writes `report` for stdout to `sink` (with a trailing newline where it prints anything):
+/// Alfred's profile rows as they are made, in chunks (see `alfred::CHUNK`); the other
+/// formats and reports are small, and rendered whole first.
+pub fn write(
+    format: Format,
+    report: &Report,
+    sink: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => sink.write_all(text::render(report).as_bytes()),
+        Format::Json => sink.write_all(json::render(report).as_bytes()),
+        Format::Alfred => alfred::write(report, sink),
+    }
+}
+
+/// What [`write()`] writes, as one String.
 pub fn render(format: Format, report: &Report) -> String {
     match format {
         Format::Text => text::render(report),
         Format::Json => json::render(report),
-        Format::Alfred => alfred::render(report),
+        Format::Alfred => {
+            let mut out = Vec::new();
+            // Writing to memory does not fail, and every renderer writes UTF-8.
+            let _ = alfred::write(report, &mut out);
+            String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into())
+        }
     }
 }
 

@@ -366,7 +366,7 @@ fn a_refresh_that_never_ends_is_waited_for_a_bounded_time() {
         awsmfa::cli::Command::CredentialProcess(command),
     );
     assert_eq!(outcome.exit_code, 1, "{outcome:?}");
-    let json: Value = serde_json::from_str(&outcome.stdout).unwrap();
+    let json: Value = serde_json::from_str(&outcome.stdout_text()).unwrap();
     assert_eq!(json["error"]["kind"], "refresh_busy");
     assert_eq!(
         json["error"]["message"],
