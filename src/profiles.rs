@@ -401,14 +401,15 @@ impl AwsFiles {
         // and sorting those moved them about at the cost of reading them.
         names.sort_unstable();
         // Each name's settings and source, read once, straight into its profile.
-        let mut profiles: Vec<Profile> = names
-            .into_iter()
-            .filter_map(|name| {
-                let me = self.lookup(name);
-                let source = self.source_with(&me, name)?;
-                Some(self.profile_from(name, &me, source, now))
-            })
-            .collect();
+        // Room for every name at once: grown by doubling, the list of profiles (a few
+        // hundred bytes each) was copied over and over.
+        let mut profiles: Vec<Profile> = Vec::with_capacity(names.len());
+        for name in names {
+            let me = self.lookup(name);
+            if let Some(source) = self.source_with(&me, name) {
+                profiles.push(self.profile_from(name, &me, source, now));
+            }
+        }
         // A profile that is another one's source is no session profile (rare: `a-mfa` that
         // has an `a-mfa-mfa`).
         let sources: NameSet<&str> = profiles.iter().map(|p| p.source_profile.as_str()).collect();
