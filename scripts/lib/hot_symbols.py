@@ -44,10 +44,11 @@ def callgrind(binary, args, env, out, *extra):
     )
 
 
-def functions_run(path, binary_name):
-    """Mangled names of the binary's functions with instructions run, in the file's order."""
-    objects, names, order, seen = {}, {}, [], set()
-    current = None
+def lines_of(path, binary_name):
+    """The lines of a callgrind output file after its object lines, each with whether it is
+    about the binary's own code (callgrind names each object once, as `ob=(N) path` or
+    `cob=(N) path`, and refers to it by number after that)."""
+    objects, current = {}, None
     for line in open(path, encoding="utf-8", errors="replace"):
         m = re.match(r"^c?ob=\((\d+)\)(?: (.*))?", line)
         if m:
@@ -56,13 +57,20 @@ def functions_run(path, binary_name):
             if line.startswith("ob="):
                 current = objects.get(m.group(1))
             continue
+        yield line, bool(current and current.endswith("/" + binary_name))
+
+
+def functions_run(path, binary_name):
+    """Mangled names of the binary's functions with instructions run, in the file's order."""
+    names, order, seen = {}, [], set()
+    for line, own in lines_of(path, binary_name):
+        # A name is given once, where the function first appears (`fn=` or a call's `cfn=`).
         m = re.match(r"^c?fn=\((\d+)\)(?: (.*))?", line)
         if m:
             if m.group(2):
                 names[m.group(1)] = m.group(2).strip()
             name = names.get(m.group(1))
-            if (line.startswith("fn=") and current and current.endswith("/" + binary_name)
-                    and name not in seen):
+            if line.startswith("fn=") and own and name and name not in seen:
                 seen.add(name)
                 order.append(name)
     return order
@@ -74,15 +82,9 @@ def code_blocks(binary, args, env):
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "cg.out"
         callgrind(binary, args, env, out, "--dump-instr=yes")
-        objects, current, address, pages = {}, None, 0, set()
-        for line in open(out, encoding="utf-8", errors="replace"):
-            m = re.match(r"^c?ob=\((\d+)\)(?: (.*))?", line)
-            if m:
-                if m.group(2):
-                    objects[m.group(1)] = m.group(2).strip()
-                if line.startswith("ob="):
-                    current = objects.get(m.group(1))
-                continue
+        address, pages = 0, set()
+        for line, own in lines_of(out, Path(binary).name):
+            # A position may be relative to the one before it, in whichever object.
             if line[:1] in "0123456789+-*":
                 token = line.split()[0]
                 if token.startswith("0x"):
@@ -91,7 +93,7 @@ def code_blocks(binary, args, env):
                     address += int(token[1:])
                 elif token[0] == "-":
                     address -= int(token[1:])
-                if current and current.endswith("/" + Path(binary).name):
+                if own:
                     pages.add(address >> 12)
         return len(pages), len({page >> 4 for page in pages})
 
