@@ -163,15 +163,7 @@ impl<'a> Clockface<'a> {
     fn clock_by_zone_rules(&self, out: &mut String, ts: Timestamp) {
         let at = self.now.tz.to_datetime(ts);
         if at.date() != self.today {
-            out.push_str(match at.weekday() {
-                jiff::civil::Weekday::Monday => "Mon ",
-                jiff::civil::Weekday::Tuesday => "Tue ",
-                jiff::civil::Weekday::Wednesday => "Wed ",
-                jiff::civil::Weekday::Thursday => "Thu ",
-                jiff::civil::Weekday::Friday => "Fri ",
-                jiff::civil::Weekday::Saturday => "Sat ",
-                jiff::civil::Weekday::Sunday => "Sun ",
-            });
+            out.push_str(WEEKDAYS[at.weekday().to_monday_zero_offset() as usize]);
         }
         push_clock(out, i64::from(at.hour()), i64::from(at.minute()));
     }

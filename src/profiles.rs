@@ -220,13 +220,6 @@ impl<'a> Lookup<'a> {
     }
 }
 
-/// Whether a credentials section holds both long-term keys.
-fn has_long_term_keys(own: Sections<'_>, defaults: Sections<'_>) -> bool {
-    ["aws_access_key_id", "aws_secret_access_key"]
-        .iter()
-        .all(|key| with_defaults(own, defaults, key).is_some())
-}
-
 /// Parses one AWS file, naming the file and line in the error.
 pub fn parse_file(env: &Env, path: &Path, text: String) -> Result<Document> {
     Document::parse(text).map_err(|err| {
@@ -335,11 +328,6 @@ impl AwsFiles {
     pub fn credentials_value(&self, profile: &str, key: &str) -> Option<&str> {
         let (own, defaults) = sections_in(&self.credentials, Some(profile));
         with_defaults(own, defaults, key)
-    }
-
-    fn has_long_term_keys(&self, profile: &str) -> bool {
-        let (own, defaults) = sections_in(&self.credentials, Some(profile));
-        has_long_term_keys(own, defaults)
     }
 
     /// The source profile for `name`, if one with keys exists.
@@ -761,10 +749,11 @@ impl AwsFiles {
     /// Whether `[name]` of the credentials file holds long-term keys itself: both keys, no
     /// session token, and not a session's key (`ASIA…`).
     pub fn holds_long_term_keys(&self, name: &str) -> bool {
-        self.has_long_term_keys(name)
-            && self.credentials_value(name, "aws_session_token").is_none()
-            && !self
-                .credentials_value(name, "aws_access_key_id")
+        let read = self.credentials_read(name);
+        read.has_long_term_keys()
+            && read.get(Key::SessionToken).is_none()
+            && !read
+                .get(Key::AccessKeyId)
                 .is_some_and(|key| key.starts_with("ASIA"))
     }
 

@@ -302,7 +302,6 @@ impl ProfileRows<'_> {
         self.face
             .describe_into(&mut text.status, p.status, p.expires_at);
         let status = text.status.as_str();
-        let icon = icon_for(p.status).path;
         let out = &mut self.out;
         push_all(
             out,
@@ -326,7 +325,7 @@ impl ProfileRows<'_> {
                     "\",\"autocomplete\":\"",
                     name,
                     "\",\"valid\":true,\"icon\":{\"path\":\"",
-                    icon,
+                    icon_for(p.status).path,
                     "\"},\"text\":{\"copy\":\"",
                     hint,
                     "\",\"largetype\":\"",
