@@ -84,7 +84,7 @@ pub fn profile_candidates() -> Vec<CompletionCandidate> {
         .into_iter()
         .map(|p| {
             let status = describe(p.status, p.expires_at, &now);
-            CompletionCandidate::new(p.name).help(Some(StyledStr::from(status)))
+            CompletionCandidate::new(p.name.as_ref()).help(Some(StyledStr::from(status)))
         })
         .collect()
 }

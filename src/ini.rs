@@ -118,6 +118,11 @@ impl<'a> Sections<'a> {
         self.last.is_some()
     }
 
+    /// Their name as the file has it, if there is a section of that name.
+    pub fn name(&self) -> Option<&'a str> {
+        self.last.map(|i| self.doc.section(i).name)
+    }
+
     /// The sections, last first (the order in which the AWS CLI lets them win).
     fn last_first(&self) -> impl Iterator<Item = &'a Head> + 'a {
         let doc = self.doc;

@@ -225,9 +225,9 @@ impl<'a> Lookup<'a> {
         self.credentials.get(key).or(self.config.get(key))
     }
 
-    /// [`Lookup::setting`], owned.
-    fn owned(&self, key: Key) -> Option<String> {
-        self.setting(key).map(str::to_string)
+    /// [`Lookup::setting`], as a profile holds it.
+    fn text(&self, key: Key) -> Option<Cow<'a, str>> {
+        self.setting(key).map(Cow::Borrowed)
     }
 }
 
@@ -354,38 +354,42 @@ impl AwsFiles {
     }
 
     /// The source profile for `name`, if one with keys exists.
-    pub fn source_of(&self, name: &str) -> Option<String> {
+    pub fn source_of(&self, name: &str) -> Option<&str> {
         let mut src = Read::NONE;
-        self.source_with(&self.lookup(name), name, &mut src)
+        self.source_with(&self.lookup(name), name, &mut src, &mut String::new())
     }
 
-    /// [`AwsFiles::source_of`] with `name`'s settings already read: the source's name, its
-    /// settings in the credentials file read into `src` (see [`Read::fill`]).
+    /// [`AwsFiles::source_of`] with `name`'s settings already read: the source's name (as
+    /// the files have it), its settings in the credentials file read into `src` (see
+    /// [`Read::fill`]). `candidate` is room for `NAME-mfa`, which `list` reuses for every
+    /// profile: a string each cost an allocation, and one on the stack a UTF-8 check.
     fn source_with<'s>(
         &'s self,
-        me: &Lookup<'_>,
+        me: &Lookup<'s>,
         name: &str,
         src: &mut Read<'s>,
-    ) -> Option<String> {
+        candidate: &mut String,
+    ) -> Option<&'s str> {
         if let Some(explicit) = me.setting(Key::SourceProfile) {
             self.credentials_into(explicit, src);
-            return Some(explicit.to_string());
+            return Some(explicit);
         }
-        let mut candidate = String::with_capacity(name.len() + 10);
         for suffix in SOURCE_SUFFIXES {
             candidate.clear();
             candidate.push_str(name);
             candidate.push_str(suffix);
-            self.credentials_into(&candidate, src);
+            let (own, defaults) = sections_in(&self.credentials, Some(candidate));
+            src.fill(own, defaults);
             if src.has_long_term_keys() {
-                return Some(candidate);
+                // Keys come from `[DEFAULT]` only where the section exists: it has a name.
+                return own.name();
             }
         }
         None
     }
 
     /// Every MFA-managed session profile, sorted by name.
-    pub fn session_profiles(&self, now: Timestamp) -> Vec<Profile> {
+    pub fn session_profiles(&self, now: Timestamp) -> Vec<Profile<'_>> {
         // Names borrowed from the files: no string per candidate. Duplicates go after the
         // sort below (a set of the names seen cost 0.2 M instructions at 1,000 profiles).
         let mut names: Vec<&str> = Vec::new();
@@ -416,10 +420,11 @@ impl AwsFiles {
         // doubling, the list of profiles (a few hundred bytes each) was copied over and over.
         let mut profiles: Vec<Profile> = Vec::with_capacity(names.len());
         let (mut me, mut src) = (Lookup::NONE, Read::NONE);
+        let mut candidate = String::new();
         for name in names {
             self.lookup_into(name, &mut me);
-            if let Some(source) = self.source_with(&me, name, &mut src) {
-                profiles.push(self.profile_from(name, &me, source, &src, now));
+            if let Some(source) = self.source_with(&me, name, &mut src, &mut candidate) {
+                profiles.push(self.profile_from(Cow::Borrowed(name), &me, source, &src, now));
             }
         }
         // A profile that is another one's source is no session profile (rare: `a-mfa` that
@@ -430,20 +435,20 @@ impl AwsFiles {
             .iter()
             .filter(|p| {
                 !p.source_profile
-                    .strip_prefix(p.name.as_str())
+                    .strip_prefix(p.name.as_ref())
                     .is_some_and(|suffix| SOURCE_SUFFIXES.contains(&suffix))
             })
-            .map(|p| p.source_profile.as_str())
+            .map(|p| p.source_profile.as_ref())
             .collect();
         let is_source = |p: &Profile| {
             let by_suffix = SOURCE_SUFFIXES.iter().any(|suffix| {
                 p.name.strip_suffix(suffix).is_some_and(|base| {
                     profiles
-                        .binary_search_by(|q| q.name.as_str().cmp(base))
+                        .binary_search_by(|q| q.name.as_ref().cmp(base))
                         .is_ok_and(|i| profiles[i].source_profile == p.name)
                 })
             });
-            by_suffix || (!named.is_empty() && named.contains(p.name.as_str()))
+            by_suffix || (!named.is_empty() && named.contains(p.name.as_ref()))
         };
         let keep: Vec<bool> = profiles.iter().map(|p| !is_source(p)).collect();
         drop(named);
@@ -455,26 +460,29 @@ impl AwsFiles {
 
     /// The session profile `name`, if it is MFA-managed (has a source profile), or the role
     /// profile `name` riding on one.
-    pub fn profile(&self, name: &str, now: Timestamp) -> Option<Profile> {
+    pub fn profile(&self, name: &str, now: Timestamp) -> Option<Profile<'_>> {
         let me = self.lookup(name);
         let mut src = Read::NONE;
-        match self.source_with(&me, name, &mut src) {
-            Some(source) => Some(self.profile_from(name, &me, source, &src, now)),
+        match self.source_with(&me, name, &mut src, &mut String::new()) {
+            Some(source) => {
+                let name = Cow::Owned(name.to_string());
+                Some(self.profile_from(name, &me, source, &src, now))
+            }
             None => self.role_profile(name, now),
         }
     }
 
     /// Every session profile, each followed by the role profiles that ride on it (by name).
-    pub fn listed_profiles(&self, now: Timestamp) -> Vec<Profile> {
+    pub fn listed_profiles(&self, now: Timestamp) -> Vec<Profile<'_>> {
         // Sorted by name, so a name is found by bisection.
         let sessions = self.session_profiles(now);
         let session = |name: &str| {
             sessions
-                .binary_search_by(|s| s.name.as_str().cmp(name))
+                .binary_search_by(|s| s.name.as_ref().cmp(name))
                 .ok()
                 .map(|i| &sessions[i])
         };
-        let mut roles: Vec<Profile> = self
+        let mut roles: Vec<Profile<'_>> = self
             .config_profiles
             .iter(&self.config)
             // A role profile has `role_arn`: looked up in the section at hand first, which
@@ -485,7 +493,7 @@ impl AwsFiles {
             })
             .map(|(name, _)| name)
             .filter(|name| session(name).is_none())
-            .filter_map(|name| self.role_on(name, |base| session(base).cloned()))
+            .filter_map(|name| self.role_on(Cow::Borrowed(name), |base| session(base).cloned()))
             .collect();
         if roles.is_empty() {
             return sessions;
@@ -493,9 +501,9 @@ impl AwsFiles {
         roles.sort_by(|a, b| a.name.cmp(&b.name));
         let mut listed = Vec::with_capacity(sessions.len() + roles.len());
         for session in sessions {
-            let riding: Vec<Profile> = roles
+            let riding: Vec<Profile<'_>> = roles
                 .iter()
-                .filter(|r| r.via.as_deref() == Some(session.name.as_str()))
+                .filter(|r| r.via.as_deref() == Some(session.name.as_ref()))
                 .cloned()
                 .collect();
             listed.push(session);
@@ -506,53 +514,53 @@ impl AwsFiles {
 
     /// The role profile `name`: `role_arn` and `source_profile = BASE` in its config
     /// section, BASE a session profile, and no long-term keys of its own.
-    fn role_profile(&self, name: &str, now: Timestamp) -> Option<Profile> {
-        self.role_on(name, |base| {
+    fn role_profile(&self, name: &str, now: Timestamp) -> Option<Profile<'_>> {
+        self.role_on(Cow::Owned(name.to_string()), |base| {
             let me = self.lookup(base);
             let mut src = Read::NONE;
-            let source = self.source_with(&me, base, &mut src)?;
-            Some(self.profile_from(base, &me, source, &src, now))
+            let source = self.source_with(&me, base, &mut src, &mut String::new())?;
+            Some(self.profile_from(Cow::Borrowed(base), &me, source, &src, now))
         })
     }
 
     /// `name` as a role profile on the session profile `session_of(BASE)` gives.
-    fn role_on(
-        &self,
-        name: &str,
-        session_of: impl FnOnce(&str) -> Option<Profile>,
-    ) -> Option<Profile> {
-        let role_arn = self.config_value(name, "role_arn")?;
-        let base_name = self.config_value(name, "source_profile")?;
+    fn role_on<'s>(
+        &'s self,
+        name: Cow<'s, str>,
+        session_of: impl FnOnce(&'s str) -> Option<Profile<'s>>,
+    ) -> Option<Profile<'s>> {
+        let role_arn = self.config_value(&name, "role_arn")?;
+        let base_name = self.config_value(&name, "source_profile")?;
         if base_name == name {
             return None;
         }
         let base = session_of(base_name)?;
-        let own = |key: &str| self.config_value(name, key).map(str::to_string);
+        let own = |key: &str| self.config_value(&name, key).map(Cow::Borrowed);
         Some(Profile {
-            name: name.to_string(),
             via: Some(base.name.clone()),
             source_profile: base.name.clone(),
             // Its own only: the AWS CLI does not take the region from source_profile.
             region: own("region"),
             // Its own only: with one, the AWS CLI asks for a code itself (see `status`).
             mfa_serial: own("mfa_serial"),
-            role_arn: Some(role_arn.to_string()),
+            role_arn: Some(Cow::Borrowed(role_arn)),
             duration: None,
             duration_seconds: own("duration_seconds"),
+            name,
             ..base
         })
     }
 
     /// The session profile `name`, whose settings are `me`, on `source` (its name and its
     /// settings in the credentials file).
-    fn profile_from(
-        &self,
-        name: &str,
-        me: &Lookup<'_>,
-        source: String,
-        src: &Read<'_>,
+    fn profile_from<'s>(
+        &'s self,
+        name: Cow<'s, str>,
+        me: &Lookup<'s>,
+        source: &'s str,
+        src: &Read<'s>,
         now: Timestamp,
-    ) -> Profile {
+    ) -> Profile<'s> {
         let own = |key| me.credentials.get(key);
         // The session's expiry: the earliest of those recorded, since another tool refreshing
         // the keys (aws-mfa adds `expiration`) may leave an older, later one behind; never
@@ -572,27 +580,28 @@ impl AwsFiles {
         // The source's settings: its credentials section (aws-mfa's device only there), else
         // its config section.
         let mut src_config = Read::NONE;
-        self.config_into(&source, &mut src_config);
+        self.config_into(source, &mut src_config);
         let either = |key| {
-            me.owned(key)
-                .or_else(|| src.get(key).or(src_config.get(key)).map(str::to_string))
+            me.setting(key)
+                .or_else(|| src.get(key).or(src_config.get(key)))
+                .map(Cow::Borrowed)
         };
         Profile {
-            name: name.to_string(),
+            name,
             via: None,
             region: either(Key::Region),
             mfa_serial: either(Key::MfaSerial)
-                .or_else(|| src.get(Key::MfaDevice).map(str::to_string)),
-            role_arn: me.owned(Key::AwsmfaRoleArn).or(me.owned(Key::RoleArn)),
-            duration: me.owned(Key::Duration),
-            duration_seconds: me.owned(Key::DurationSeconds),
+                .or_else(|| src.get(Key::MfaDevice).map(Cow::Borrowed)),
+            role_arn: me.text(Key::AwsmfaRoleArn).or(me.text(Key::RoleArn)),
+            duration: me.text(Key::Duration),
+            duration_seconds: me.text(Key::DurationSeconds),
             mfa_process: either(Key::MfaProcess),
-            ykman_account: me.owned(Key::YkmanAccount),
-            op_item: me.owned(Key::OpItem),
-            op_vault: me.owned(Key::OpVault),
-            op_account: me.owned(Key::OpAccount),
+            ykman_account: me.text(Key::YkmanAccount),
+            op_item: me.text(Key::OpItem),
+            op_vault: me.text(Key::OpVault),
+            op_account: me.text(Key::OpAccount),
             source_profile_has_keys: src.has_long_term_keys(),
-            source_profile: source,
+            source_profile: Cow::Borrowed(source),
             expires_at: if has_keys { expires_at } else { None },
             status,
             seconds_left,
@@ -679,7 +688,7 @@ impl AwsFiles {
         name: &str,
         now: Timestamp,
         what: &str,
-    ) -> Result<Profile> {
+    ) -> Result<Profile<'_>> {
         let profile = self.require(env, name, now)?;
         match &profile.via {
             None => Ok(profile),
@@ -721,7 +730,7 @@ impl AwsFiles {
     }
 
     /// Looks a session profile up, or explains what exists instead.
-    pub fn require(&self, env: &Env, name: &str, now: Timestamp) -> Result<Profile> {
+    pub fn require(&self, env: &Env, name: &str, now: Timestamp) -> Result<Profile<'_>> {
         if name == DEFAULTS_SECTION {
             // A session written there would be every profile's keys for the AWS CLI.
             return Err(Error::new(
@@ -737,7 +746,7 @@ impl AwsFiles {
         let managed: Vec<String> = self
             .session_profiles(now)
             .into_iter()
-            .map(|p| p.name)
+            .map(|p| p.name.into_owned())
             .collect();
         let creds = paths::display(env, &self.credentials_path);
         if self.holds_long_term_keys(name) {
@@ -826,7 +835,7 @@ impl AwsFiles {
             if !profile.needs_setup() {
                 continue;
             }
-            let name = profile.name.as_str();
+            let name = profile.name.as_ref();
             let command = format!("awsmfa setup {}", crate::quote::shell_word(name));
             let (state, detail) = match self.config_value(name, "mfa_serial") {
                 Some(_) => (
@@ -846,7 +855,7 @@ impl AwsFiles {
                 ),
             };
             out.push(SetupCandidate {
-                profile: profile.name.clone(),
+                profile: profile.name.to_string(),
                 state,
                 detail,
                 command,
@@ -873,14 +882,14 @@ impl AwsFiles {
         debug_assert!(managed.is_sorted_by(|a, b| a.name <= b.name));
         let is_managed = |name: &str| {
             managed
-                .binary_search_by(|p| p.name.as_str().cmp(name))
+                .binary_search_by(|p| p.name.as_ref().cmp(name))
                 .is_ok()
         };
         let has_suffix = |name: &str| SOURCE_SUFFIXES.iter().any(|suffix| name.ends_with(suffix));
         // Sources by another name (`awsmfa_source_profile`); those by suffix go by their name.
         let named_sources: Vec<&str> = managed
             .iter()
-            .map(|p| p.source_profile.as_str())
+            .map(|p| p.source_profile.as_ref())
             .filter(|source| !has_suffix(source))
             .collect();
         let mut out: Vec<SetupCandidate> = Vec::new();
@@ -1087,39 +1096,43 @@ impl ConfigProfiles {
 }
 
 /// A session profile and what awsmfa knows about it without asking anything but the files.
+/// Its text is borrowed from the files where it can be (`'a`, [`AwsFiles`]'s lifetime):
+/// `list` builds hundreds per keystroke, and five strings of each cost it 0.9 M instructions
+/// at 1,000 profiles, most of them in `malloc` (callgrind). [`Profile::into_owned`] gives one
+/// that outlives the files.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Profile {
+pub struct Profile<'a> {
     /// The session profile's name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// For a role profile (`role_arn` and `source_profile = BASE` in its config section,
     /// BASE a session profile): BASE, whose session it rides on. Its status, expiry and code
     /// source are BASE's; logging in to it logs in to BASE.
-    pub via: Option<String>,
+    pub via: Option<Cow<'a, str>>,
     /// The profile holding the long-term keys (for a role profile: BASE, as the AWS CLI's
     /// `source_profile`).
-    pub source_profile: String,
+    pub source_profile: Cow<'a, str>,
     /// Whether the source profile has both long-term keys.
     pub source_profile_has_keys: bool,
     /// `region`.
-    pub region: Option<String>,
+    pub region: Option<Cow<'a, str>>,
     /// `mfa_serial` (or aws-mfa's `aws_mfa_device` in the source section).
-    pub mfa_serial: Option<String>,
+    pub mfa_serial: Option<Cow<'a, str>>,
     /// `awsmfa_role_arn` or `role_arn`: assume this role instead of GetSessionToken.
-    pub role_arn: Option<String>,
+    pub role_arn: Option<Cow<'a, str>>,
     /// `awsmfa_duration`.
-    pub duration: Option<String>,
+    pub duration: Option<Cow<'a, str>>,
     /// `duration_seconds` (the AWS CLI's key for role sessions).
-    pub duration_seconds: Option<String>,
+    pub duration_seconds: Option<Cow<'a, str>>,
     /// `mfa_process`: a command that prints the code (aws-vault's key).
-    pub mfa_process: Option<String>,
+    pub mfa_process: Option<Cow<'a, str>>,
     /// `awsmfa_ykman_account`: the OATH account on a YubiKey that gives the code (`ykman`).
-    pub ykman_account: Option<String>,
+    pub ykman_account: Option<Cow<'a, str>>,
     /// `awsmfa_op_item`: the 1Password item with the one-time password.
-    pub op_item: Option<String>,
+    pub op_item: Option<Cow<'a, str>>,
     /// `awsmfa_op_vault`.
-    pub op_vault: Option<String>,
+    pub op_vault: Option<Cow<'a, str>>,
     /// `awsmfa_op_account`.
-    pub op_account: Option<String>,
+    pub op_account: Option<Cow<'a, str>>,
     /// The recorded expiry of the session keys.
     pub expires_at: Option<Timestamp>,
     /// Status at `now`.
@@ -1128,7 +1141,31 @@ pub struct Profile {
     pub seconds_left: Option<i64>,
 }
 
-impl Profile {
+impl Profile<'_> {
+    /// The same profile with text of its own.
+    pub fn into_owned(self) -> Profile<'static> {
+        let own = |text: Option<Cow<'_, str>>| text.map(|t| Cow::Owned(t.into_owned()));
+        Profile {
+            name: Cow::Owned(self.name.into_owned()),
+            via: own(self.via),
+            source_profile: Cow::Owned(self.source_profile.into_owned()),
+            source_profile_has_keys: self.source_profile_has_keys,
+            region: own(self.region),
+            mfa_serial: own(self.mfa_serial),
+            role_arn: own(self.role_arn),
+            duration: own(self.duration),
+            duration_seconds: own(self.duration_seconds),
+            mfa_process: own(self.mfa_process),
+            ykman_account: own(self.ykman_account),
+            op_item: own(self.op_item),
+            op_vault: own(self.op_vault),
+            op_account: own(self.op_account),
+            expires_at: self.expires_at,
+            status: self.status,
+            seconds_left: self.seconds_left,
+        }
+    }
+
     /// Whether no way to get a one-time code is configured.
     pub fn needs_setup(&self) -> bool {
         self.op_item.is_none() && self.mfa_process.is_none() && self.ykman_account.is_none()
@@ -1168,7 +1205,7 @@ mod tests {
     fn names(f: &AwsFiles) -> Vec<String> {
         f.session_profiles(NOW.parse().unwrap())
             .into_iter()
-            .map(|p| p.name)
+            .map(|p| p.name.into_owned())
             .collect()
     }
 
@@ -1433,7 +1470,7 @@ aws_secret_access_key = s
         let names: Vec<String> = f
             .session_profiles(now)
             .into_iter()
-            .map(|p| p.name)
+            .map(|p| p.name.into_owned())
             .collect();
         assert_eq!(names, ["work"], "[DEFAULT] is no profile");
         assert!(!f.all_profile_names().iter().any(|n| n == "DEFAULT"));

@@ -100,13 +100,13 @@ impl Run for Doctor {
         }
         if let Some(files) = &files {
             for profile in &profiles {
-                let serial = serials.get(&profile.name).cloned();
+                let serial = serials.get(&*profile.name).cloned();
                 checks.push(profile_check(
                     env,
                     files,
                     profile,
                     serial,
-                    items.get(&profile.name),
+                    items.get(&*profile.name),
                 ));
             }
         }
@@ -182,13 +182,13 @@ fn onepassword_checks(env: &Env, profiles: &[Profile], needed: bool) -> (Vec<Che
         .iter()
         .filter(|p| p.mfa_process.is_none() && p.ykman_account.is_none())
         .filter_map(|p| {
-            let item = p.op_item.clone()?;
+            let item = p.op_item.as_deref()?.to_string();
             Some((
                 p,
                 OnePassword {
                     item,
-                    vault: p.op_vault.clone(),
-                    account: p.op_account.clone(),
+                    vault: p.op_vault.as_deref().map(str::to_string),
+                    account: p.op_account.as_deref().map(str::to_string),
                 },
             ))
         })
@@ -207,7 +207,7 @@ fn onepassword_checks(env: &Env, profiles: &[Profile], needed: bool) -> (Vec<Che
                 let op = &op;
                 let read = scope
                     .spawn(move || doctor::onepassword::item_gives_a_code(op, item, &profile.name));
-                (profile.name.clone(), read)
+                (profile.name.to_string(), read)
             })
             .collect();
         for (name, read) in running {
@@ -251,12 +251,12 @@ fn serials(ctx: &Context<'_>, profiles: &[Profile]) -> (Check, HashMap<String, S
     // A real read: the first profile's serial, or an entry no one stores.
     let probe = profiles
         .first()
-        .map_or("awsmfa doctor", |p| p.name.as_str());
+        .map_or("awsmfa doctor", |p| p.name.as_ref());
     match ctx.keychain.get(probe) {
         Ok(serial) => {
             if let Some(first) = profiles.first() {
                 found.insert(
-                    first.name.clone(),
+                    first.name.to_string(),
                     serial.map_or(Serial::NotThere, Serial::Keychain),
                 );
             }
@@ -266,7 +266,7 @@ fn serials(ctx: &Context<'_>, profiles: &[Profile]) -> (Check, HashMap<String, S
                     Ok(None) => Serial::NotThere,
                     Err(err) => Serial::Unreadable(err),
                 };
-                found.insert(profile.name.clone(), serial);
+                found.insert(profile.name.to_string(), serial);
             }
             (
                 Check::ok("keychain", TITLE, format!("{which} answers")),
@@ -278,7 +278,7 @@ fn serials(ctx: &Context<'_>, profiles: &[Profile]) -> (Check, HashMap<String, S
             let depends = profiles.iter().any(|p| p.mfa_serial.is_none());
             let status = if depends { Status::Fail } else { Status::Warn };
             for profile in profiles {
-                found.insert(profile.name.clone(), Serial::Unreadable(err.clone()));
+                found.insert(profile.name.to_string(), Serial::Unreadable(err.clone()));
             }
             let check = Check::from_error("keychain", TITLE, status, &err);
             (check, found)
@@ -294,7 +294,7 @@ fn profile_check(
     serial: Option<Serial>,
     read: Option<&Result<(), Error>>,
 ) -> Check {
-    let name = profile.name.as_str();
+    let name = profile.name.as_ref();
     let title = format!("{name} ready to log in");
     let fail = |err: &Error| {
         Check::from_error("profile", title.clone(), Status::Fail, err).for_profile(name)

@@ -8,6 +8,7 @@
 //! (under a lock in the state folder) and then uses what it wrote, so twenty callers on an
 //! expired session make one 1Password call and one STS call.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::time::Duration;
 
@@ -105,7 +106,7 @@ pub fn session(ctx: &Context<'_>, name: &str, min_valid: u64, command: &str) -> 
     let region = files
         .require(&ctx.env, name, ctx.clock.now())?
         .region
-        .clone();
+        .map(Cow::into_owned);
     Ok(Fresh { session, region })
 }
 
@@ -135,7 +136,7 @@ fn stored(ctx: &Context<'_>, name: &str, min_valid: u64, command: &str) -> Resul
             session_token,
             expiration,
         },
-        region: profile.region,
+        region: profile.region.map(Cow::into_owned),
     }))
 }
 

@@ -18,15 +18,16 @@ impl Run for List {
 
     fn run(self, ctx: &Context<'_>) -> Result<Report> {
         let now = ctx.clock.read();
-        let files = AwsFiles::load(&ctx.env)?;
+        // Left to the end of the process, which comes right after printing: the profiles
+        // borrow their text from the files (a string each cost `list`, on Alfred's
+        // keystroke path, more than reading them), and freeing every parsed line one by one
+        // would cost more than reading the files did.
+        let files: &'static AwsFiles = Box::leak(Box::new(AwsFiles::load(&ctx.env)?));
         let profiles = files.listed_profiles(now.at);
         let warnings = files.cli_warnings(&ctx.env);
         // The profiles with their keys still in [P]: every other candidate is a session
         // profile that needs setup, a row of the list already.
         let setup = files.candidates_with_keys_in_place(&ctx.env, &profiles);
-        // The process ends right after printing: freeing every parsed line one by one would
-        // cost `list` (on Alfred's keystroke path) more than reading the files did.
-        std::mem::forget(files);
         let query = self.query.as_deref().unwrap_or("");
         let all = profiles.len() + setup.len();
         let profiles = crate::fuzzy::rank(profiles, query, |p| &p.name);

@@ -45,7 +45,7 @@ pub(super) fn login(ctx: &Context<'_>, args: Login) -> Result<sts::Session> {
         return login(
             ctx,
             Login {
-                profile: base.clone(),
+                profile: base.to_string(),
                 ..args
             },
         );
@@ -111,7 +111,7 @@ pub(super) fn login(ctx: &Context<'_>, args: Login) -> Result<sts::Session> {
         serial,
         code,
         duration_seconds: seconds,
-        role_arn: profile.role_arn.clone(),
+        role_arn: profile.role_arn.as_deref().map(str::to_string),
         session_name: sts::session_name(name),
     };
     let region = profile.region.as_deref().unwrap_or(sts::DEFAULT_REGION);
@@ -205,7 +205,7 @@ fn serial(ctx: &Context<'_>, profile: &Profile) -> Result<String> {
     let from_keychain = ctx.keychain.get(&profile.name);
     let serial = match (from_keychain, &profile.mfa_serial) {
         (Ok(Some(serial)), _) => serial,
-        (Ok(None), Some(serial)) => serial.clone(),
+        (Ok(None), Some(serial)) => serial.to_string(),
         (Err(err), Some(serial)) => {
             if err.kind() == ErrorKind::KeychainTimeout {
                 ctx.progress.step(&format!(
@@ -217,7 +217,7 @@ fn serial(ctx: &Context<'_>, profile: &Profile) -> Result<String> {
                 &ctx.env,
                 &format!("keychain unavailable, using mfa_serial: {err}"),
             );
-            serial.clone()
+            serial.to_string()
         }
         (Err(err), None) => return Err(err),
         (Ok(None), None) => return Err(crate::keychain::no_serial(&profile.name)),

@@ -113,7 +113,7 @@ impl Run for Setup {
 /// `[PROFILE-mfa]` when that is to happen (in memory until setup stores everything).
 struct Plan {
     files: AwsFiles,
-    profile: Profile,
+    profile: Profile<'static>,
     /// Set when `[PROFILE]` holds long-term keys that move to this section.
     move_to: Option<String>,
 }
@@ -126,7 +126,9 @@ impl Plan {
         let now = ctx.clock.now();
         let keys_in_place = files.holds_long_term_keys(name) && files.source_of(name).is_none();
         if !keys_in_place {
-            let profile = files.require_session(&ctx.env, name, now, "setup")?;
+            let profile = files
+                .require_session(&ctx.env, name, now, "setup")?
+                .into_owned();
             return Ok(Plan {
                 files,
                 profile,
@@ -155,7 +157,9 @@ impl Plan {
             &files.credentials_path,
             moved,
         )?);
-        let profile = files.require_session(&ctx.env, name, now, "setup")?;
+        let profile = files
+            .require_session(&ctx.env, name, now, "setup")?
+            .into_owned();
         Ok(Plan {
             files,
             profile,
@@ -498,7 +502,7 @@ fn process_profile(
     profile: &Profile,
     process: &str,
 ) -> Result<ConfigEdit> {
-    let name = profile.name.as_str();
+    let name = profile.name.as_ref();
     if process == name || process.trim().is_empty() {
         // Its own static keys in [PROFILE] win over credential_process in every SDK.
         return Err(Error::new(
@@ -530,7 +534,7 @@ fn process_profile(
         ),
     )];
     if let Some(region) = &profile.region {
-        values.push(("region", region.clone()));
+        values.push(("region", region.to_string()));
     }
     Ok(ConfigEdit {
         section: files.config_section_of(process),

@@ -14,7 +14,7 @@ impl Run for Status {
     fn run(self, ctx: &Context<'_>) -> Result<Report> {
         let now = ctx.clock.read();
         let files = AwsFiles::load(&ctx.env)?;
-        let profile = files.require(&ctx.env, &self.profile, now.at)?;
+        let profile = files.require(&ctx.env, &self.profile, now.at)?.into_owned();
         let reminders = crate::reminders::summary_line(&ctx.env, &files, &profile);
         let mut warnings = files.role_notes(&profile, now.at);
         warnings.extend(files.cli_warnings(&ctx.env));

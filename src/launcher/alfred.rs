@@ -110,7 +110,7 @@ const CHUNK: usize = 32 * 1024;
 /// the Alfred checks and `rows_are_what_serde_json_writes_for_them` hold the shape). Written in
 /// chunks of [`CHUNK`] bytes as the rows are made.
 struct ProfileRows<'a> {
-    profiles: &'a [Profile],
+    profiles: &'a [Profile<'a>],
     /// Profiles setup could set up that are not among `profiles`: rows after them.
     setup: &'a [SetupCandidate],
     face: Clockface<'a>,
@@ -503,7 +503,7 @@ fn doctor_item() -> Item<'static> {
 /// The Script Filter for a list of profiles (and the rows after them); `typed_code` as in
 /// [`ProfileRows::row`].
 fn list<'a>(
-    profiles: &'a [Profile],
+    profiles: &'a [Profile<'a>],
     setup: &'a [SetupCandidate],
     now: &'a Now,
     warnings: &'a [String],
@@ -884,7 +884,7 @@ mod tests {
 
     /// The rows of profiles in every state, with names a shell or JSON must quote: valid
     /// (today and tomorrow), expiring, expired, no session, needing setup, role profiles.
-    fn odd_profiles() -> Vec<Profile> {
+    fn odd_profiles() -> Vec<Profile<'static>> {
         use crate::ini::Document;
         use crate::profiles::AwsFiles;
         let config = "\
@@ -928,7 +928,11 @@ source_profile = say \"hi\"
             "/home/me/.aws/config".into(),
             "/home/me/.aws/credentials".into(),
         );
-        files.listed_profiles(clock().at)
+        files
+            .listed_profiles(clock().at)
+            .into_iter()
+            .map(Profile::into_owned)
+            .collect()
     }
 
     fn clock() -> Now {
@@ -986,7 +990,7 @@ source_profile = say \"hi\"
             status = format!("via {base} · ");
         }
         status.push_str(&crate::display::describe(p.status, p.expires_at, now));
-        let (name, session) = (p.name.as_str(), p.session_name());
+        let (name, session) = (p.name.as_ref(), p.session_name());
         if let Some(hint) = p.setup_hint().filter(|_| !typed_code) {
             return Row {
                 uid: name,
@@ -1055,7 +1059,7 @@ source_profile = say \"hi\"
         }
     }
 
-    fn list_report(profiles: Vec<Profile>, typed_code: bool) -> Report {
+    fn list_report(profiles: Vec<Profile<'static>>, typed_code: bool) -> Report {
         Report::List {
             profiles,
             now: clock(),
@@ -1076,7 +1080,7 @@ source_profile = say \"hi\"
     #[test]
     fn rows_are_what_serde_json_writes_for_them() {
         let profiles = odd_profiles();
-        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_str()).collect();
+        let names: Vec<&str> = profiles.iter().map(|p| p.name.as_ref()).collect();
         for name in [
             "my team",
             "it's",

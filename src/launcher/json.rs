@@ -24,7 +24,7 @@ struct ProfileJson<'a> {
     setup_hint: Option<String>,
 }
 
-fn profile_json(p: &Profile) -> ProfileJson<'_> {
+fn profile_json<'a>(p: &'a Profile<'_>) -> ProfileJson<'a> {
     ProfileJson {
         name: &p.name,
         via: p.via.as_deref(),

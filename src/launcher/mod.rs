@@ -31,7 +31,7 @@ pub enum Report {
     /// `list`: profiles in display order.
     List {
         /// The profiles, best match first.
-        profiles: Vec<Profile>,
+        profiles: Vec<Profile<'static>>,
         /// The clock the statuses were computed with.
         now: Now,
         /// What makes the AWS CLI refuse one of the files, one line each.
@@ -51,7 +51,7 @@ pub enum Report {
     /// `status`: one profile.
     Status {
         /// The profile.
-        profile: Profile,
+        profile: Profile<'static>,
         /// A line on its expiry reminders (shown in text).
         reminders: String,
         /// The clock.

@@ -207,28 +207,28 @@ pub fn source_for(
     }
     if let Some(process) = &profile.mfa_process {
         return Ok(Box::new(command::MfaProcess::new(
-            process.clone(),
-            profile.name.clone(),
+            process.to_string(),
+            profile.name.to_string(),
         )));
     }
     if let Some(account) = &profile.ykman_account {
         return Ok(Box::new(YkmanSource {
             account: ykman::Ykman {
-                account: account.clone(),
+                account: account.to_string(),
             },
             env: env.clone(),
-            profile: profile.name.clone(),
+            profile: profile.name.to_string(),
         }));
     }
     if let Some(item) = &profile.op_item {
         return Ok(Box::new(OnePasswordSource {
             item: onepassword::OnePassword {
-                item: item.clone(),
-                vault: profile.op_vault.clone(),
-                account: profile.op_account.clone(),
+                item: item.to_string(),
+                vault: profile.op_vault.as_deref().map(str::to_string),
+                account: profile.op_account.as_deref().map(str::to_string),
             },
             env: env.clone(),
-            profile: profile.name.clone(),
+            profile: profile.name.to_string(),
         }));
     }
     let name = shell_word(&profile.name);
@@ -246,7 +246,7 @@ mod tests {
     use super::*;
 
     /// `work` with those code sources set, as the AWS files give it.
-    fn profile(mfa_process: bool, ykman_account: bool, op_item: bool) -> Profile {
+    fn profile(mfa_process: bool, ykman_account: bool, op_item: bool) -> Profile<'static> {
         let mut config = String::from("[profile work]\n");
         for (on, line) in [
             (mfa_process, "mfa_process = echo 123456\n"),
@@ -269,6 +269,7 @@ mod tests {
         files
             .profile("work", "2026-11-25T10:00:00Z".parse().unwrap())
             .unwrap()
+            .into_owned()
     }
 
     #[test]

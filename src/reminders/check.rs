@@ -34,7 +34,7 @@ pub struct Plan {
     /// The settings in force.
     pub settings: Settings,
     /// Every MFA session profile.
-    pub profiles: Vec<Profile>,
+    pub profiles: Vec<Profile<'static>>,
     /// Each session's next reminder, due now or later.
     pub upcoming: Vec<Reminder>,
     /// When the next one is due.
@@ -44,7 +44,11 @@ pub struct Plan {
 /// Looks at the files, the state and the settings at `now`.
 pub fn plan(env: &Env, now: Timestamp) -> Result<Plan> {
     let files = AwsFiles::load(env)?;
-    let profiles = files.session_profiles(now);
+    let profiles: Vec<Profile<'static>> = files
+        .session_profiles(now)
+        .into_iter()
+        .map(Profile::into_owned)
+        .collect();
     let state = State::load(env)?;
     let settings = Settings::load(env, state.off, &files, &profiles);
     let upcoming = due::upcoming(&profiles, &state, now, &settings);

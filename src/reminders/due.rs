@@ -97,7 +97,7 @@ fn next_for(
         return None;
     }
     let reminder = |kind, due_at| Reminder {
-        profile: profile.name.clone(),
+        profile: profile.name.to_string(),
         expires_at,
         kind,
         due_at,
@@ -167,11 +167,11 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn profile(name: &str, expires_at: Option<&str>) -> Profile {
+    fn profile(name: &str, expires_at: Option<&str>) -> Profile<'static> {
         Profile {
-            name: name.into(),
+            name: name.to_string().into(),
             via: None,
-            source_profile: format!("{name}-mfa"),
+            source_profile: format!("{name}-mfa").into(),
             source_profile_has_keys: true,
             region: None,
             mfa_serial: None,
@@ -189,7 +189,7 @@ mod tests {
         }
     }
 
-    fn work() -> Vec<Profile> {
+    fn work() -> Vec<Profile<'static>> {
         vec![profile("work", Some(EXPIRY))]
     }
 

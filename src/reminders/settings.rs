@@ -183,7 +183,9 @@ impl Settings {
             let origin = format!("{PROFILE_KEY} in [profile {}]", profile.name);
             match parse_lead(text, &origin) {
                 Ok(seconds) => {
-                    settings.profile_leads.insert(profile.name.clone(), seconds);
+                    settings
+                        .profile_leads
+                        .insert(profile.name.to_string(), seconds);
                 }
                 Err(err) => settings.problems.push(err.message().to_string()),
             }

@@ -73,14 +73,18 @@ fn clock() -> Now {
     }
 }
 
-fn profiles() -> Vec<Profile> {
+fn profiles() -> Vec<Profile<'static>> {
     let files = AwsFiles::new(
         Document::parse(CONFIG).unwrap(),
         Document::parse(CREDENTIALS).unwrap(),
         "/home/me/.aws/config".into(),
         "/home/me/.aws/credentials".into(),
     );
-    files.listed_profiles(clock().at)
+    files
+        .listed_profiles(clock().at)
+        .into_iter()
+        .map(Profile::into_owned)
+        .collect()
 }
 
 /// Compares `actual` (one line of JSON, as printed) with the pretty golden file `name`.

@@ -61,7 +61,7 @@ pub fn devices(ctx: &Context<'_>, files: &AwsFiles, profile: &Profile) -> Result
         add(serial, DeviceSource::Keychain);
     }
     if let Some(serial) = &profile.mfa_serial {
-        add(serial.clone(), DeviceSource::Config);
+        add(serial.to_string(), DeviceSource::Config);
     }
     match iam_devices(ctx, files, profile) {
         Ok(serials) => serials
@@ -93,7 +93,7 @@ pub fn serial(
     }
     if let Some(serial) = &profile.mfa_serial {
         return Ok(Device {
-            serial: serial.clone(),
+            serial: serial.to_string(),
             source: DeviceSource::Config,
         });
     }
