@@ -147,8 +147,29 @@ impl Key {
         let key = *Key::ALL.get(i)?;
         // Keys are nearly always written in lower case: one `memcmp` before the byte loop.
         let candidate = KEY_NAMES[i];
-        (candidate == name || candidate.eq_ignore_ascii_case(name)).then_some(key)
+        (same_bytes(candidate.as_bytes(), bytes) || candidate.eq_ignore_ascii_case(name))
+            .then_some(key)
     }
+}
+
+/// Whether `a` and `b` are the same bytes, as `a == b` has it: eight at a time and without a
+/// call. Keys are 6 to 24 bytes long, and for those `memcmp`'s call and set-up cost `list`
+/// more than the comparison did (0.1 M instructions at 1,000 profiles, callgrind).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    if len < 8 {
+        return a == b;
+    }
+    let word = |s: &[u8; 8]| u64::from_le_bytes(*s);
+    let (words, _) = a.as_chunks::<8>();
+    let (other, _) = b.as_chunks::<8>();
+    // Then the last eight bytes, overlapping the words before.
+    let last = |s: &[u8]| u64::from_le_bytes(s[len - 8..].try_into().expect("eight bytes"));
+    words.iter().zip(other).all(|(x, y)| word(x) == word(y)) && last(a) == last(b)
 }
 
 /// The slot of [`KEY_TABLE`] for a name of `len` bytes ending in `last`, with `middle` at
@@ -1295,6 +1316,34 @@ mod tests {
         assert_eq!(names(&f), ["custom", "old", "work"]);
         let custom = f.profile("custom", NOW.parse().unwrap()).unwrap();
         assert_eq!(custom.source_profile, "keys");
+    }
+
+    #[test]
+    fn same_bytes_is_equality() {
+        let texts = [
+            "",
+            "a",
+            "region",
+            "regioN",
+            "mfa_serial",
+            "aws_access_key_id",
+        ];
+        let mut cases: Vec<Vec<u8>> = texts.iter().map(|t| t.as_bytes().to_vec()).collect();
+        // Every length up to 40, with one byte changed at every place.
+        for len in 0..40 {
+            let plain: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            for at in 0..len {
+                let mut changed = plain.clone();
+                changed[at] ^= 1;
+                cases.push(changed);
+            }
+            cases.push(plain);
+        }
+        for a in &cases {
+            for b in &cases {
+                assert_eq!(same_bytes(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
