@@ -130,7 +130,9 @@ impl<'a> Sections<'a> {
     }
 
     /// Reads many keys in one walk, for callers that know their keys by a slot number:
-    /// `slot_of` names the slot of a key as written (`None`: not wanted), and each slot
+    /// `slot_of` names the slot of a key's bytes as written (`None`: not wanted; bytes, not
+    /// a `str`, which would check both ends for char boundaries: `list` passes every key of
+    /// hundreds of profiles per keystroke), and each slot
     /// still empty takes the value of the setting that wins (the last of the key; the AWS
     /// CLI lets later keys win, also across sections of one name). A value is read only for
     /// a key that takes a slot (`list` reads a handful of settings of hundreds of profiles
@@ -138,12 +140,13 @@ impl<'a> Sections<'a> {
     pub fn fill<const N: usize>(
         &self,
         slots: &mut [Option<&'a str>; N],
-        slot_of: impl Fn(&str) -> Option<usize>,
+        slot_of: impl Fn(&[u8]) -> Option<usize>,
     ) {
         let doc = self.doc;
+        let text = doc.text.as_bytes();
         for head in self.last_first() {
             for entry in doc.entries_of(head).iter().rev() {
-                if let Some(slot) = slot_of(doc.key_of(entry)).and_then(|i| slots.get_mut(i))
+                if let Some(slot) = slot_of(&text[entry.key_range()]).and_then(|i| slots.get_mut(i))
                     && slot.is_none()
                 {
                     *slot = Some(doc.value_of(entry));

@@ -131,12 +131,17 @@ impl Key {
         Key::OpAccount,
     ];
 
+    /// [`Key::of_bytes`] of a `str`.
+    #[cfg(test)]
+    fn of(name: &str) -> Option<Key> {
+        Key::of_bytes(name.as_bytes())
+    }
+
     /// The key a setting's name is, matched as the AWS CLI matches keys (ASCII letters in
     /// either case). `list` reads every setting of hundreds of profiles per keystroke: a
     /// table slot from the name's length and two of its letters gives the one key it can be,
     /// so one comparison rules it in or out (a scan of the keys cost 3 times as much).
-    fn of(name: &str) -> Option<Key> {
-        let bytes = name.as_bytes();
+    fn of_bytes(bytes: &[u8]) -> Option<Key> {
         let (last, middle) = (bytes.last()?, bytes[bytes.len() / 2]);
         let slot = key_slot(
             bytes.len(),
@@ -145,10 +150,9 @@ impl Key {
         );
         let i = usize::from(KEY_TABLE[slot]);
         let key = *Key::ALL.get(i)?;
-        // Keys are nearly always written in lower case: one `memcmp` before the byte loop.
-        let candidate = KEY_NAMES[i];
-        (same_bytes(candidate.as_bytes(), bytes) || candidate.eq_ignore_ascii_case(name))
-            .then_some(key)
+        // Keys are nearly always written in lower case: the bytes as written compared first.
+        let candidate = KEY_NAMES[i].as_bytes();
+        (same_bytes(candidate, bytes) || candidate.eq_ignore_ascii_case(bytes)).then_some(key)
     }
 }
 
@@ -211,7 +215,7 @@ impl<'a> Read<'a> {
     /// instructions of `list` at 1,000 profiles (callgrind).
     fn fill(&mut self, own: Sections<'a>, defaults: Sections<'a>) {
         *self = Read::NONE;
-        let slot_of = |name: &str| Key::of(name).map(|key| key as usize);
+        let slot_of = |name: &[u8]| Key::of_bytes(name).map(|key| key as usize);
         own.fill(&mut self.0, slot_of);
         defaults.fill(&mut self.0, slot_of);
     }
