@@ -34,6 +34,18 @@ use crate::store;
 /// Suffixes that mark a source profile, in the order they are tried.
 pub const SOURCE_SUFFIXES: [&str; 2] = ["-mfa", "-long-term"];
 
+/// `name` without the [`SOURCE_SUFFIXES`] suffix it ends with, if it ends with one (it
+/// cannot end with both: their last letters differ). The last byte first: `list` asks this
+/// of every section of the credentials file, and most end in neither suffix's last letter
+/// (two `ends_with` a section cost `list` 0.1 M instructions at 1,000 profiles).
+fn source_base(name: &str) -> Option<&str> {
+    let last = name.as_bytes().last()?;
+    SOURCE_SUFFIXES
+        .iter()
+        .filter(|suffix| suffix.as_bytes().last() == Some(last))
+        .find_map(|suffix| name.strip_suffix(suffix))
+}
+
 /// Both AWS files, parsed.
 #[derive(Debug, Clone)]
 pub struct AwsFiles {
@@ -418,13 +430,11 @@ impl AwsFiles {
         // Names borrowed from the files: no string per candidate. Duplicates go after the
         // sort below (a set of the names seen cost 0.2 M instructions at 1,000 profiles).
         let mut names: Vec<&str> = Vec::new();
-        for section in self.credentials.sections() {
-            for suffix in SOURCE_SUFFIXES {
-                if let Some(base) = section.name.strip_suffix(suffix) {
-                    names.push(base);
-                }
-            }
-        }
+        names.extend(
+            self.credentials
+                .sections()
+                .filter_map(|section| source_base(section.name)),
+        );
         let configured: Vec<&str> = self
             .config_profiles
             .iter(&self.config)
@@ -466,12 +476,10 @@ impl AwsFiles {
             .map(|p| p.source_profile.as_ref())
             .collect();
         let is_source = |p: &Profile| {
-            let by_suffix = SOURCE_SUFFIXES.iter().any(|suffix| {
-                p.name.strip_suffix(suffix).is_some_and(|base| {
-                    profiles
-                        .binary_search_by(|q| q.name.as_ref().cmp(base))
-                        .is_ok_and(|i| profiles[i].source_profile == p.name)
-                })
+            let by_suffix = source_base(&p.name).is_some_and(|base| {
+                profiles
+                    .binary_search_by(|q| q.name.as_ref().cmp(base))
+                    .is_ok_and(|i| profiles[i].source_profile == p.name)
             });
             by_suffix || (!named.is_empty() && named.contains(p.name.as_ref()))
         };
@@ -905,12 +913,23 @@ impl AwsFiles {
         // without looking it up again.
         let managed: Vec<&Profile> = sessions.iter().filter(|p| p.via.is_none()).collect();
         debug_assert!(managed.is_sorted_by(|a, b| a.name <= b.name));
-        let is_managed = |name: &str| {
-            managed
-                .binary_search_by(|p| p.name.as_ref().cmp(name))
-                .is_ok()
+        // The one after the last found first: sections are mostly in order of name, and
+        // bisecting for each cost `list` 0.2 M instructions at 1,000 profiles.
+        let mut next = 0;
+        let mut is_managed = |name: &str| {
+            if managed.get(next).is_some_and(|p| p.name == name) {
+                next += 1;
+                return true;
+            }
+            match managed.binary_search_by(|p| p.name.as_ref().cmp(name)) {
+                Ok(i) => {
+                    next = i + 1;
+                    true
+                }
+                Err(_) => false,
+            }
         };
-        let has_suffix = |name: &str| SOURCE_SUFFIXES.iter().any(|suffix| name.ends_with(suffix));
+        let has_suffix = |name: &str| source_base(name).is_some();
         // Sources by another name (`awsmfa_source_profile`); those by suffix go by their name.
         let named_sources: Vec<&str> = managed
             .iter()
