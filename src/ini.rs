@@ -15,7 +15,8 @@
 //!
 //! Both files are parsed on every keystroke in Alfred (`list`), so the reader keeps what it
 //! finds as `u32` offsets into the text (an entry is 28 bytes, a section 32, neither owns a
-//! string) and reads each line's bytes once (`classify`).
+//! string), finds each line's delimiter and end in one scan, and reads the common lines from
+//! the few bytes around those (`read_lines`), the others by `classify`.
 
 use std::collections::HashMap;
 
@@ -530,7 +531,8 @@ fn classify_plain(line: &str) -> Line {
     }
 }
 
-/// [`classify_plain`] in one pass over the line's bytes, for the lines of real files: the
+/// [`classify_plain`] in one pass over the line's bytes, for the lines [`read_lines`] does
+/// not read itself (indented ones, tabs or other white space around the parts, ...): the
 /// first byte after the spaces and tabs decides what the line is; the delimiter is found
 /// eight bytes at a time ([`find_delimiter`]); each part is trimmed only at the end that can
 /// have white space (the line's first visible character starts the key, its last one ends the
