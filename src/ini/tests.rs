@@ -611,17 +611,27 @@ fn the_word_searches_find_what_position_finds() {
         state ^= state << 17;
         state
     };
-    for _ in 0..100_000 {
-        let len = (next() % 40) as usize;
+    let newline = |b: u8| b == b'\n';
+    let delimiter = |b: u8| (b == b'=') | (b == b':');
+    let either = |b: u8| (b == b'\n') | (b == b'=') | (b == b':');
+    for round in 0..30_000 {
+        // Mostly short, some past several 16-byte lanes; needles rare in some, so that the
+        // searches run over many lanes and words before they find one.
+        let len = (next() % if round % 4 == 0 { 80 } else { 40 }) as usize;
+        let filler = next() % 3 == 0;
         let bytes: Vec<u8> = (0..len)
-            .map(|_| BYTES[(next() % BYTES.len() as u64) as usize])
+            .map(|_| match BYTES[(next() % BYTES.len() as u64) as usize] {
+                b'\n' | b'=' | b':' if filler && next() % 8 != 0 => b'a',
+                b => b,
+            })
             .collect();
         assert_eq!(
             find_delimiter(&bytes),
-            bytes.iter().position(|&b| b == b'=' || b == b':'),
+            bytes.iter().position(|&b| delimiter(b)),
             "{bytes:?}"
         );
-        // The searches of `read_lines`, from every offset, through the rest of the text.
+        // The searches of `read_lines`, from every offset, through the rest of the text:
+        // each way (sixteen bytes at a time, eight at a time, and the one this target uses).
         for at in 0..=len {
             let plain = |is: fn(u8) -> bool| {
                 bytes[at..]
@@ -629,14 +639,31 @@ fn the_word_searches_find_what_position_finds() {
                     .position(|&b| is(b))
                     .map_or(len, |i| at + i)
             };
-            assert_eq!(
-                next_newline(&bytes, at),
-                plain(|b| b == b'\n'),
-                "{bytes:?} {at}"
-            );
+            let finish = |found: Result<usize, usize>, is: fn(u8) -> bool| {
+                found.unwrap_or_else(|rest| {
+                    bytes[rest..]
+                        .iter()
+                        .position(|&b| is(b))
+                        .map_or(len, |i| rest + i)
+                })
+            };
+            let marks_either = |word| marks(word, b'\n') | marks(word, b'=') | marks(word, b':');
+            for (is, mark) in [
+                (
+                    newline as fn(u8) -> bool,
+                    (|word| marks(word, b'\n')) as fn(u64) -> u64,
+                ),
+                (either, marks_either),
+            ] {
+                let want = plain(is);
+                let label = format!("{bytes:?} from {at}");
+                assert_eq!(finish(lanes_to_mark(&bytes, at, is), is), want, "{label}");
+                assert_eq!(finish(words_to_mark(&bytes, at, mark), is), want, "{label}");
+            }
+            assert_eq!(next_newline(&bytes, at), plain(newline), "{bytes:?} {at}");
             assert_eq!(
                 next_newline_or_delimiter(&bytes, at),
-                plain(|b| matches!(b, b'\n' | b'=' | b':')),
+                plain(either),
                 "{bytes:?} {at}"
             );
         }
@@ -900,7 +927,9 @@ fn the_common_lines_read_as_classify_plain_reads_them() {
         if matches!(first, b'[' | b'#' | b';') || bytes.contains(&b'\n') {
             continue;
         }
-        if let Some((key_end, value)) = common_setting(bytes, 0, first, delimiter, bytes.len()) {
+        if let Some((key_end, value, key_last)) =
+            common_setting(bytes, 0, first, delimiter, bytes.len())
+        {
             common += 1;
             assert_eq!(
                 classify_plain(&line),
@@ -911,6 +940,7 @@ fn the_common_lines_read_as_classify_plain_reads_them() {
                 },
                 "{line:?}"
             );
+            assert_eq!(key_last, bytes[key_end - 1], "{line:?}");
         }
     }
     assert!(common > 20_000, "{common} common lines");
