@@ -741,7 +741,6 @@ impl Reader {
 
     /// A line as [`classify`] read it, `line` its text (without its line end) from `start` in
     /// the text, its line end included up to `end`.
-    #[inline(never)]
     fn line(&mut self, kind: Line, line: &str, start: usize, end: usize) -> Result<(), String> {
         if kind == Line::Blank {
             return Ok(());
