@@ -15,7 +15,8 @@
 //!
 //! Both files are parsed on every keystroke in Alfred (`list`), so the reader keeps what it
 //! finds as `u32` offsets into the text (an entry is 28 bytes, a section 32, neither owns a
-//! string) and reads each line's bytes once (`classify`).
+//! string), finds each line's delimiter and end in one scan, and reads the common lines from
+//! the few bytes around those (`read_lines`), the others by `classify`.
 
 use std::collections::HashMap;
 
@@ -211,12 +212,15 @@ fn length_bit(len: usize) -> u64 {
 }
 
 /// A key as one bit of a `u64`, the same for keys equal but for ASCII case: its length plus
-/// its last byte lower-cased, modulo 64 (`aws_access_key_id` and `aws_session_token` have
-/// one length, not one last byte). Keys of one section with different bits cannot be one
-/// key twice. Cheap on purpose: `parse` computes it for every setting (with the first byte
-/// and a multiply as well it cost `parse` 0.3 M instructions more at 1,000 profiles).
+/// its last byte with the bit set that tells ASCII letters' cases apart (`| 0x20`, which
+/// lower-cases a letter), modulo 64 (`aws_access_key_id` and `aws_session_token` have one
+/// length, not one last byte). Keys of one section with different bits cannot be one key
+/// twice. Cheap on purpose: `parse` computes it for every setting (with the first byte and a
+/// multiply as well it cost `parse` 0.3 M instructions more at 1,000 profiles; with
+/// `to_ascii_lowercase`, and the last byte read again rather than handed over by
+/// `common_setting`, 0.07 M more).
 fn key_bit(len: usize, last: u8) -> u64 {
-    1 << ((len + usize::from(last.to_ascii_lowercase())) % 64)
+    1 << ((len + usize::from(last | 0x20)) % 64)
 }
 
 /// Where one `[name]` section is: its name, its entries and its lines, as offsets.
@@ -369,9 +373,91 @@ fn find_first(bytes: &[u8], mark: impl Fn(u64) -> u64, is: impl Fn(u8) -> bool) 
     rest.iter().position(|&b| is(b)).map(|i| at + i)
 }
 
-/// The first `\n` in `bytes`.
-fn find_newline(bytes: &[u8]) -> Option<usize> {
-    find_first(bytes, |word| marks(word, b'\n'), |b| b == b'\n')
+/// The offset of the first byte from `at` on that `is` picks, or the length of `bytes` when
+/// there is none: sixteen bytes at a time where the compiler can compare them at once
+/// ([`lanes_to_mark`]), then eight at a time ([`words_to_mark`], `mark` the same test as
+/// [`marks`] has it), then byte by byte. Through the rest of the text, not just one line, so
+/// only the text's last few bytes are tested one by one, not the last few of every line and
+/// of every key (as when each line was searched for its end, then its text for its
+/// delimiter).
+#[inline(always)]
+fn next_mark(
+    bytes: &[u8],
+    at: usize,
+    mark: impl Fn(u64) -> u64,
+    is: impl Fn(u8) -> bool + Copy,
+) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    let at = match lanes_to_mark(bytes, at, is) {
+        Ok(found) => return found,
+        Err(rest) => rest,
+    };
+    let at = match words_to_mark(bytes, at, mark) {
+        Ok(found) => return found,
+        Err(rest) => rest,
+    };
+    bytes[at..]
+        .iter()
+        .position(|&b| is(b))
+        .map_or(bytes.len(), |i| at + i)
+}
+
+/// The first byte from `at` on that `is` picks, sixteen bytes at a time: `Ok` with its offset,
+/// or `Err` with where the last fifteen bytes or fewer start. Each byte compared into 0xff or
+/// 0 and the sixteen read as one number: the compiler makes that one SSE2 compare a byte
+/// wanted (`pcmpeqb`), safe code where the intrinsics would need `unsafe` (x86_64 always has
+/// SSE2; checked in the profiling build's code). `is` must test every byte without
+/// branching (`|`, not `||`), or the compiler goes byte by byte. About half the instructions
+/// of [`words_to_mark`] a byte: `parse` of both files at 1,000 profiles went from 3.53 to
+/// 3.37 M instructions (callgrind).
+#[cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
+#[inline(always)]
+fn lanes_to_mark(bytes: &[u8], mut at: usize, is: impl Fn(u8) -> bool) -> Result<usize, usize> {
+    while let Some(lane) = bytes.get(at..at + 16) {
+        let found = u128::from_le_bytes(std::array::from_fn(|i| {
+            u8::from(is(lane[i])).wrapping_neg()
+        }));
+        if found != 0 {
+            return Ok(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 16;
+    }
+    Err(at)
+}
+
+/// The first byte from `at` on that `mark` (as [`marks`] has it) marks, eight bytes at a
+/// time: `Ok` with its offset, or `Err` with where the last seven bytes or fewer start. The
+/// search on processors without SSE2 (the Mac's aarch64), and for the last few bytes on x86_64.
+#[inline(always)]
+fn words_to_mark(bytes: &[u8], mut at: usize, mark: impl Fn(u64) -> u64) -> Result<usize, usize> {
+    while let Some(word) = bytes.get(at..at + 8) {
+        let found = mark(u64::from_le_bytes(word.try_into().expect("eight bytes")));
+        if found != 0 {
+            return Ok(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    Err(at)
+}
+
+/// The first `\n`, `=` or `:` from `at` on (the length of `bytes` when none): a line's
+/// delimiter or, when it has none, its end, in one scan. Only the lowest mark of [`marks`] is
+/// exact, and so it is of all three: a wrong mark lies above a right one of its own byte.
+#[inline(always)]
+fn next_newline_or_delimiter(bytes: &[u8], at: usize) -> usize {
+    next_mark(
+        bytes,
+        at,
+        |word| marks(word, b'\n') | marks(word, b'=') | marks(word, b':'),
+        // No `||`: see `lanes_to_mark`.
+        |b| (b == b'\n') | (b == b'=') | (b == b':'),
+    )
+}
+
+/// The first `\n` from `at` on (the length of `bytes` when none).
+#[inline(always)]
+fn next_newline(bytes: &[u8], at: usize) -> usize {
+    next_mark(bytes, at, |word| marks(word, b'\n'), |b| b == b'\n')
 }
 
 /// The first `=` or `:` in `bytes`.
@@ -499,7 +585,8 @@ fn classify_plain(line: &str) -> Line {
     }
 }
 
-/// [`classify_plain`] in one pass over the line's bytes, for the lines of real files: the
+/// [`classify_plain`] in one pass over the line's bytes, for the lines [`read_lines`] does
+/// not read itself (indented ones, tabs or other white space around the parts, ...): the
 /// first byte after the spaces and tabs decides what the line is; the delimiter is found
 /// eight bytes at a time ([`find_delimiter`]); each part is trimmed only at the end that can
 /// have white space (the line's first visible character starts the key, its last one ends the
@@ -618,6 +705,308 @@ fn offset(at: usize) -> u32 {
     at as u32
 }
 
+/// Why a line could not be read: the offset where it starts (counted into a line number only
+/// then) and what is wrong.
+type LineError = (usize, String);
+
+const BEFORE_FIRST_SECTION: &str =
+    "a setting before the first `[section]` header: put it under a profile";
+
+/// What [`Document::parse`] has read so far: the sections and settings, and what decides how
+/// the next line reads. The common lines are read in [`read_lines`] itself, the others by
+/// [`Reader::line`].
+///
+/// A section's end, its last entry and whether it is [`Head::suspect`] are written once, when
+/// the next header (or the end of the text) closes it ([`Reader::close`]), not at each of its
+/// lines: a section runs from its header to the next header, every line in between is its.
+#[derive(Debug)]
+struct Reader {
+    heads: Vec<Head>,
+    entries: Vec<Entry>,
+    /// The indentation of the last header or setting line, and whether it was a setting
+    /// (only a setting takes continuation lines).
+    indent_level: usize,
+    setting_open: bool,
+    /// The [`key_bit`]s of the keys of the last section, and whether it is suspect.
+    keys_seen: u64,
+    suspect: bool,
+    /// The entries continuation lines were added to, each once, in order.
+    continued: Vec<usize>,
+}
+
+impl Reader {
+    fn with_capacity(entries: usize) -> Self {
+        Reader {
+            heads: Vec::new(),
+            entries: Vec::with_capacity(entries),
+            indent_level: 0,
+            setting_open: false,
+            keys_seen: 0,
+            suspect: false,
+            continued: Vec::new(),
+        }
+    }
+
+    /// A line as [`classify`] read it, `line` its text (without its line end) from `start` in
+    /// the text, its line end included up to `end`.
+    fn line(&mut self, kind: Line, line: &str, start: usize, end: usize) -> Result<(), String> {
+        if kind == Line::Blank {
+            return Ok(());
+        }
+        if self.continues(kind.indent(), end) {
+            return Ok(());
+        }
+        let at = |range: Range<usize>| start + range.start..start + range.end;
+        match kind {
+            Line::Header { name, .. } => {
+                let Some(name) = name else {
+                    return Err("a section header needs a closing `]`".into());
+                };
+                if name.is_empty() {
+                    return Err("a section header needs a name, e.g. `[default]`".into());
+                }
+                self.header(start, at(name), end);
+                Ok(())
+            }
+            Line::Setting { key, value, .. } => {
+                let last = line.as_bytes()[key.end.saturating_sub(1)];
+                self.setting(start, at(key), at(value), end, last)
+            }
+            Line::Other { trimmed, .. } => Err(if self.heads.is_empty() {
+                BEFORE_FIRST_SECTION.into()
+            } else {
+                format!(
+                    "expected `key = value`, a `[section]` header or a `#` comment, found `{}`",
+                    preview(&line[trimmed])
+                )
+            }),
+            Line::Blank => unreachable!("blank lines are read above"),
+        }
+    }
+
+    /// Whether a line `indent` deep, ending at `end`, continues the setting before it (then
+    /// it is part of it); otherwise the line sets the indentation the next ones are measured
+    /// against.
+    fn continues(&mut self, indent: usize, end: usize) -> bool {
+        if self.setting_open
+            && indent > self.indent_level
+            && let Some(last) = self.entries.last_mut()
+        {
+            // A continuation (`s3 =` followed by indented sub-settings) belongs to its key.
+            last.end = offset(end);
+            self.suspect = true;
+            if self.continued.last() != Some(&(self.entries.len() - 1)) {
+                self.continued.push(self.entries.len() - 1);
+            }
+            return true;
+        }
+        self.indent_level = indent;
+        false
+    }
+
+    /// Ends the last section at `at`, where the next header starts (or the text ends).
+    #[inline(always)]
+    fn close(&mut self, at: usize) {
+        if let Some(head) = self.heads.last_mut() {
+            head.end = offset(at);
+            head.entries_end = offset(self.entries.len());
+            head.suspect = self.suspect;
+        }
+    }
+
+    /// A `[name]` header starting at `start` (`name` not empty, as offsets in the text).
+    #[inline(always)]
+    fn header(&mut self, start: usize, name: Range<usize>, end: usize) {
+        self.close(start);
+        let entries = offset(self.entries.len());
+        self.heads.push(Head {
+            name: offset(name.start),
+            name_end: offset(name.end),
+            entries,
+            entries_end: entries,
+            start: offset(start),
+            end: offset(end),
+            earlier: NONE,
+            suspect: false,
+        });
+        self.keys_seen = 0;
+        self.suspect = false;
+        self.setting_open = false;
+    }
+
+    /// A `key = value` line starting at `start`, `key` and `value` trimmed (as offsets in the
+    /// text), `last` the key's last byte.
+    #[inline(always)]
+    fn setting(
+        &mut self,
+        start: usize,
+        key: Range<usize>,
+        value: Range<usize>,
+        end: usize,
+        last: u8,
+    ) -> Result<(), String> {
+        if self.heads.is_empty() {
+            return Err(BEFORE_FIRST_SECTION.into());
+        }
+        if key.is_empty() {
+            return Err("a setting needs a name before `=`".into());
+        }
+        self.setting_open = true;
+        self.entries.push(Entry {
+            start: offset(start),
+            key: offset(key.start),
+            key_end: offset(key.end),
+            value: offset(value.start),
+            value_end: offset(value.end),
+            end: offset(end),
+            joined: NONE,
+        });
+        let bit = key_bit(key.len(), last);
+        self.suspect |= self.keys_seen & bit != 0;
+        self.keys_seen |= bit;
+        Ok(())
+    }
+}
+
+/// The common setting line, as [`classify`] reads it: `key = value` (or `key=value`, `key:
+/// value`, `key =`) with nothing around it but single spaces around the delimiter and ASCII
+/// next to every edge, `delimiter` the first `=` or `:` of the line `start..end` (without its
+/// line end), which starts with `first`, no `[`, `#` or `;`. The offsets where its key ends
+/// and its value starts and the key's last byte, or `None` for any other line. A few byte
+/// tests instead of `classify`'s trims and no [`Line`] to build and match: nearly every line
+/// of a real file is one of these.
+#[inline(always)]
+fn common_setting(
+    bytes: &[u8],
+    start: usize,
+    first: u8,
+    delimiter: usize,
+    end: usize,
+) -> Option<(usize, usize, u8)> {
+    // Not indented (and so never a continuation), a key, no white space (nor any non-ASCII
+    // byte, which may be some) at either end of the line.
+    if !(first.is_ascii_graphic() && delimiter > start && bytes[end - 1].is_ascii_graphic()) {
+        return None;
+    }
+    let (key_end, key_last) = match bytes[delimiter - 1] {
+        b if b.is_ascii_graphic() => (delimiter, b),
+        // `delimiter - 1 > start`: the first byte is no space.
+        b' ' => match bytes[delimiter - 2] {
+            b if b.is_ascii_graphic() => (delimiter - 1, b),
+            _ => return None,
+        },
+        _ => return None,
+    };
+    if delimiter + 1 == end {
+        return Some((key_end, end, key_last));
+    }
+    let value = match bytes[delimiter + 1] {
+        b if b.is_ascii_graphic() => delimiter + 1,
+        // Before `end - 1`, which is no space: `delimiter + 2 < end`.
+        b' ' if bytes[delimiter + 2].is_ascii_graphic() => delimiter + 2,
+        _ => return None,
+    };
+    Some((key_end, value, key_last))
+}
+
+/// The line end an edit of `body` (the text after any BOM) writes: CRLF when its first line
+/// ends with one (or with a lone CR at the very end, which the `\n` of an edit turns into
+/// CRLF), else LF.
+fn newline_of(body: &[u8]) -> &'static str {
+    let first_end = memchr::memchr(b'\n', body).unwrap_or(body.len());
+    if first_end > 0 && body[first_end - 1] == b'\r' {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Reads the lines of `text` from `body_start` (after any BOM) into sections and settings.
+///
+/// A line's first `=` or `:`, or its end when it has none, is found by one scan from its
+/// start, then its end by a second from there ([`next_newline_or_delimiter`],
+/// [`next_newline`]; a header or comment, which needs no delimiter, only the second). The
+/// common lines (a `key = value` setting, a `[name]` header, a comment, a blank line) are
+/// read from a few bytes around those marks, the others by [`classify`]. With `classify` for
+/// every line, the whole line searched for its end and then its text for its delimiter, and a
+/// [`Line`] for each, `parse` of both files at 1,000 profiles took 5.47 M instructions, about
+/// 380 a line; with this 3.53 M, with [`lanes_to_mark`] 3.37 M (callgrind).
+fn read_lines(text: &str, body_start: usize) -> Result<Reader, LineError> {
+    let bytes = text.as_bytes();
+    let len = bytes.len();
+    // About a setting every 24 bytes (real ones are longer): one allocation nearly always,
+    // whose pages past the settings are never written, so never resident. Counting the
+    // lines first (as this did) cost a pass over the text, 0.14 M instructions at 1,000
+    // profiles; a denser file grows the list.
+    let mut reader = Reader::with_capacity(len / 24 + 8);
+    let mut start = body_start;
+    while start < len {
+        let line_start = start;
+        let first = bytes[line_start];
+        // The first delimiter or line end; after a delimiter, the line end. A header or a
+        // comment has no delimiter to find.
+        let header_or_comment = matches!(first, b'[' | b'#' | b';');
+        let delimiter = if header_or_comment {
+            next_newline(bytes, line_start)
+        } else {
+            next_newline_or_delimiter(bytes, line_start)
+        };
+        let newline_at = if delimiter < len && bytes[delimiter] != b'\n' {
+            next_newline(bytes, delimiter + 1)
+        } else {
+            delimiter
+        };
+        let end = (newline_at + 1).min(len);
+        start = end;
+        // The line without `\n` or `\r\n`, as `content` has it.
+        let content_end =
+            newline_at - usize::from(newline_at > line_start && bytes[newline_at - 1] == b'\r');
+        if content_end == line_start {
+            continue;
+        }
+        let err = |problem| (line_start, problem);
+        if header_or_comment {
+            if first != b'[' {
+                continue;
+            }
+            // `[name]`, not indented (so no continuation), the name not empty.
+            if bytes[content_end - 1] == b']' && content_end - line_start > 2 {
+                reader.indent_level = 0;
+                reader.header(line_start, line_start + 1..content_end - 1, end);
+                continue;
+            }
+        } else if delimiter < newline_at
+            && let Some((key_end, value, key_last)) =
+                common_setting(bytes, line_start, first, delimiter, content_end)
+        {
+            // Not indented: no continuation, and the indentation the next lines are measured
+            // against.
+            reader.indent_level = 0;
+            reader
+                .setting(
+                    line_start,
+                    line_start..key_end,
+                    value..content_end,
+                    end,
+                    key_last,
+                )
+                .map_err(err)?;
+            continue;
+        }
+        let line = &text[line_start..content_end];
+        reader
+            .line(classify(line), line, line_start, end)
+            .map_err(err)?;
+    }
+    reader.close(len);
+    Ok(reader)
+}
+
+/// The 1-based line that starts at offset `at` of `text`.
+fn line_number(text: &[u8], at: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text[..at]).count() + 1
+}
+
 impl Document {
     /// Parses `text` as the AWS CLI does (Python's configparser, as botocore sets it up).
     /// Anything that is not a header, an entry, a comment, a blank line or a continuation
@@ -638,120 +1027,16 @@ impl Document {
         }
         let bytes = text.as_bytes();
         let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
-        let mut heads: Vec<Head> = Vec::new();
-        // A setting a line at most: one allocation, never grown and copied. The pages of
-        // the lines that are not settings are never written, so never resident.
-        let line_count = memchr::memchr_iter(b'\n', bytes).count() + 1;
-        let mut entries: Vec<Entry> = Vec::with_capacity(line_count);
-        let mut newline = "\n";
-        // The indentation of the last header or setting line, and whether it was a setting
-        // (only a setting takes continuation lines).
-        let mut indent_level = 0;
-        let mut setting_open = false;
-        // The [`key_bit`]s of the keys of the last section.
-        let mut keys_seen = 0;
-        // The entries continuation lines were added to, each once, in order.
-        let mut continued: Vec<usize> = Vec::new();
-        let mut start = body_start;
-        let mut number = 0;
-        while start < text.len() {
-            let end = find_newline(&bytes[start..]).map_or(text.len(), |i| start + i + 1);
-            let line_start = start;
-            start = end;
-            number += 1;
-            // The line without `\n` or `\r\n`, as `content` has it.
-            let mut content_end = end - usize::from(bytes[end - 1] == b'\n');
-            if content_end > line_start && bytes[content_end - 1] == b'\r' {
-                content_end -= 1;
-            }
-            // CRLF, or a lone CR at the very end, which the `\n` of an edit turns into CRLF.
-            if number == 1 && content_end < end && bytes[content_end] == b'\r' {
-                newline = "\r\n";
-            }
-            let line = &text[line_start..content_end];
-            let err = |problem: String| ParseError {
-                line: number,
-                problem,
-            };
-            let kind = classify(line);
-            if kind == Line::Blank {
-                if let Some(head) = heads.last_mut() {
-                    head.end = offset(end);
-                }
-                continue;
-            }
-            let indent = kind.indent();
-            if setting_open
-                && indent > indent_level
-                && let (Some(head), Some(last)) = (heads.last_mut(), entries.last_mut())
-            {
-                // A continuation (`s3 =` followed by indented sub-settings) belongs to its key.
-                head.end = offset(end);
-                head.suspect = true;
-                last.end = offset(end);
-                if continued.last() != Some(&(entries.len() - 1)) {
-                    continued.push(entries.len() - 1);
-                }
-                continue;
-            }
-            indent_level = indent;
-            let (key, value) = match kind {
-                Line::Header { name, .. } => {
-                    let Some(name) = name else {
-                        return Err(err("a section header needs a closing `]`".into()));
-                    };
-                    if name.is_empty() {
-                        return Err(err("a section header needs a name, e.g. `[default]`".into()));
-                    }
-                    let entries_at = offset(entries.len());
-                    heads.push(Head {
-                        name: offset(line_start + name.start),
-                        name_end: offset(line_start + name.end),
-                        entries: entries_at,
-                        entries_end: entries_at,
-                        start: offset(line_start),
-                        end: offset(end),
-                        earlier: NONE,
-                        suspect: false,
-                    });
-                    keys_seen = 0;
-                    setting_open = false;
-                    continue;
-                }
-                Line::Setting { key, value, .. } => (Some(key), value),
-                Line::Other { trimmed, .. } => (None, trimmed),
-                Line::Blank => unreachable!("blank lines are skipped above"),
-            };
-            let Some(head) = heads.last_mut() else {
-                return Err(err(
-                    "a setting before the first `[section]` header: put it under a profile".into(),
-                ));
-            };
-            head.end = offset(end);
-            setting_open = true;
-            let Some(key) = key else {
-                return Err(err(format!(
-                    "expected `key = value`, a `[section]` header or a `#` comment, found `{}`",
-                    preview(&line[value])
-                )));
-            };
-            if key.is_empty() {
-                return Err(err("a setting needs a name before `=`".into()));
-            }
-            entries.push(Entry {
-                start: offset(line_start),
-                key: offset(line_start + key.start),
-                key_end: offset(line_start + key.end),
-                value: offset(line_start + value.start),
-                value_end: offset(line_start + value.end),
-                end: offset(end),
-                joined: NONE,
-            });
-            head.entries_end = offset(entries.len());
-            let bit = key_bit(key.len(), bytes[line_start + key.end - 1]);
-            head.suspect |= keys_seen & bit != 0;
-            keys_seen |= bit;
-        }
+        let newline = newline_of(&bytes[body_start..]);
+        let Reader {
+            mut heads,
+            mut entries,
+            continued,
+            ..
+        } = read_lines(&text, body_start).map_err(|(at, problem)| ParseError {
+            line: line_number(bytes, at),
+            problem,
+        })?;
         entries.shrink_to_fit();
         let mut joined = Vec::with_capacity(continued.len());
         for i in continued {

@@ -611,22 +611,339 @@ fn the_word_searches_find_what_position_finds() {
         state ^= state << 17;
         state
     };
-    for _ in 0..100_000 {
-        let len = (next() % 40) as usize;
+    let newline = |b: u8| b == b'\n';
+    let delimiter = |b: u8| (b == b'=') | (b == b':');
+    let either = |b: u8| (b == b'\n') | (b == b'=') | (b == b':');
+    for round in 0..30_000 {
+        // Mostly short, some past several 16-byte lanes; needles rare in some, so that the
+        // searches run over many lanes and words before they find one.
+        let len = (next() % if round % 4 == 0 { 80 } else { 40 }) as usize;
+        let filler = next() % 3 == 0;
         let bytes: Vec<u8> = (0..len)
-            .map(|_| BYTES[(next() % BYTES.len() as u64) as usize])
+            .map(|_| match BYTES[(next() % BYTES.len() as u64) as usize] {
+                b'\n' | b'=' | b':' if filler && next() % 8 != 0 => b'a',
+                b => b,
+            })
             .collect();
         assert_eq!(
-            find_newline(&bytes),
-            bytes.iter().position(|&b| b == b'\n'),
+            find_delimiter(&bytes),
+            bytes.iter().position(|&b| delimiter(b)),
             "{bytes:?}"
         );
+        // The searches of `read_lines`, from every offset, through the rest of the text:
+        // each way (sixteen bytes at a time, eight at a time, and the one this target uses).
+        for at in 0..=len {
+            let plain = |is: fn(u8) -> bool| {
+                bytes[at..]
+                    .iter()
+                    .position(|&b| is(b))
+                    .map_or(len, |i| at + i)
+            };
+            let finish = |found: Result<usize, usize>, is: fn(u8) -> bool| {
+                found.unwrap_or_else(|rest| {
+                    bytes[rest..]
+                        .iter()
+                        .position(|&b| is(b))
+                        .map_or(len, |i| rest + i)
+                })
+            };
+            let marks_either = |word| marks(word, b'\n') | marks(word, b'=') | marks(word, b':');
+            for (is, mark) in [
+                (
+                    newline as fn(u8) -> bool,
+                    (|word| marks(word, b'\n')) as fn(u64) -> u64,
+                ),
+                (either, marks_either),
+            ] {
+                let want = plain(is);
+                let label = format!("{bytes:?} from {at}");
+                assert_eq!(finish(lanes_to_mark(&bytes, at, is), is), want, "{label}");
+                assert_eq!(finish(words_to_mark(&bytes, at, mark), is), want, "{label}");
+            }
+            assert_eq!(next_newline(&bytes, at), plain(newline), "{bytes:?} {at}");
+            assert_eq!(
+                next_newline_or_delimiter(&bytes, at),
+                plain(either),
+                "{bytes:?} {at}"
+            );
+        }
+    }
+}
+
+/// The sections, the entries and the entries with continuation lines of a file.
+type Read = (Vec<Head>, Vec<Entry>, Vec<usize>);
+
+/// What `read_lines` reads, the plain way: each line found by `lines`, read by
+/// `classify_plain`, each section's end and last entry written at each of its lines (the
+/// loop `Document::parse` had before `read_lines`).
+fn read_plain(text: &str) -> Result<Read, ParseError> {
+    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bytes = text.as_bytes();
+    let mut heads: Vec<Head> = Vec::new();
+    let mut entries: Vec<Entry> = Vec::new();
+    let (mut indent_level, mut setting_open, mut keys_seen) = (0, false, 0);
+    let mut continued: Vec<usize> = Vec::new();
+    for (i, range) in lines(&text[body_start..]).enumerate() {
+        let (line_start, end) = (body_start + range.start, body_start + range.end);
+        let line = content(&text[line_start..end]);
+        let err = |problem: &str| ParseError {
+            line: i + 1,
+            problem: problem.to_string(),
+        };
+        let kind = classify_plain(line);
+        if kind == Line::Blank {
+            if let Some(head) = heads.last_mut() {
+                head.end = offset(end);
+            }
+            continue;
+        }
+        let indent = kind.indent();
+        if setting_open
+            && indent > indent_level
+            && let (Some(head), Some(last)) = (heads.last_mut(), entries.last_mut())
+        {
+            head.end = offset(end);
+            head.suspect = true;
+            last.end = offset(end);
+            if continued.last() != Some(&(entries.len() - 1)) {
+                continued.push(entries.len() - 1);
+            }
+            continue;
+        }
+        indent_level = indent;
+        let (key, value) = match kind {
+            Line::Header { name, .. } => {
+                let name = name.ok_or_else(|| err("a section header needs a closing `]`"))?;
+                if name.is_empty() {
+                    return Err(err("a section header needs a name, e.g. `[default]`"));
+                }
+                let at = offset(entries.len());
+                heads.push(Head {
+                    name: offset(line_start + name.start),
+                    name_end: offset(line_start + name.end),
+                    entries: at,
+                    entries_end: at,
+                    start: offset(line_start),
+                    end: offset(end),
+                    earlier: NONE,
+                    suspect: false,
+                });
+                keys_seen = 0;
+                setting_open = false;
+                continue;
+            }
+            Line::Setting { key, value, .. } => (Some(key), value),
+            Line::Other { trimmed, .. } => (None, trimmed),
+            Line::Blank => unreachable!(),
+        };
+        let head = heads.last_mut().ok_or_else(|| err(BEFORE_FIRST_SECTION))?;
+        head.end = offset(end);
+        setting_open = true;
+        let Some(key) = key else {
+            return Err(err(&format!(
+                "expected `key = value`, a `[section]` header or a `#` comment, found `{}`",
+                preview(&line[value])
+            )));
+        };
+        if key.is_empty() {
+            return Err(err("a setting needs a name before `=`"));
+        }
+        entries.push(Entry {
+            start: offset(line_start),
+            key: offset(line_start + key.start),
+            key_end: offset(line_start + key.end),
+            value: offset(line_start + value.start),
+            value_end: offset(line_start + value.end),
+            end: offset(end),
+            joined: NONE,
+        });
+        head.entries_end = offset(entries.len());
+        let bit = key_bit(key.len(), bytes[line_start + key.end - 1]);
+        head.suspect |= keys_seen & bit != 0;
+        keys_seen |= bit;
+    }
+    Ok((heads, entries, continued))
+}
+
+/// `read_lines` with its errors as `Document::parse` reports them.
+fn read(text: &str) -> Result<Read, ParseError> {
+    let body_start = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let reader = read_lines(text, body_start).map_err(|(at, problem)| ParseError {
+        line: line_number(text.as_bytes(), at),
+        problem,
+    })?;
+    Ok((reader.heads, reader.entries, reader.continued))
+}
+
+/// The line end an edit writes, the plain way: CRLF when the first line's content (after any
+/// BOM) is followed by a CR.
+fn newline_plain(text: &str) -> &'static str {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let Some(range) = lines(body).next() else {
+        return "\n";
+    };
+    let line = &body[range];
+    if line[content(line).len()..].starts_with('\r') {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// Generated files for `read_lines`: lines of every kind the fast paths tell apart (the
+/// common `key = value` and `[name]` lines, and ones a byte off them: tabs, two spaces,
+/// U+00A0 and U+3000 next to the delimiter or at an end, a lone CR, comments after headers,
+/// empty values, no key, indented continuation lines, long lines), each ending in LF, CRLF,
+/// a lone CR or nothing at the end, after a BOM or not, and keys of every length so that
+/// the delimiter falls at every offset of a word.
+struct Files(Lines);
+
+impl Files {
+    fn line(&mut self) -> String {
+        const LINES: &[&str] = &[
+            "[work]",
+            "[profile account-000]",
+            "[work] # comment",
+            "[work]; x",
+            "[]",
+            "[unclosed",
+            "  [indented]",
+            "[a=b:c]",
+            "key = value",
+            "key=value",
+            "key: value",
+            "key =",
+            "key=",
+            "key = ",
+            "key  =  value",
+            "key\t= value",
+            "key =\tvalue",
+            "key = value\t",
+            "key\u{a0}= value",
+            "key =\u{a0}value",
+            "key = value\u{a0}",
+            "key = value\u{3000}",
+            "\u{3000}key = value",
+            "ключ = значение",
+            "key = значение",
+            "key = a = b : c",
+            "Key:value = x",
+            "= value",
+            ": value",
+            "=",
+            "  continued = 1",
+            "\tcontinued",
+            "    deeper",
+            "# comment = x",
+            "; comment",
+            "  # indented comment",
+            "",
+            " ",
+            "\t",
+            "no delimiter",
+            "key = v\ralue",
+            "\rkey = value",
+            "key = value\r",
+            "\u{feff}key = value",
+        ];
+        let line = self.0.pick(LINES);
+        // Keys and values of every length, across the edges of 8-byte words, and past 64.
+        let n = (self.0.pick(&[
+            "0", "1", "2", "3", "5", "7", "8", "9", "15", "16", "17", "63", "64", "65", "70",
+        ]))
+        .parse::<usize>()
+        .unwrap();
+        match self
+            .0
+            .pick(&["as is", "as is", "longer key", "longer value"])
+        {
+            "longer key" => line.replacen("key", &format!("key{}", "k".repeat(n)), 1),
+            "longer value" => line.replacen("value", &format!("value{}", "v".repeat(n)), 1),
+            _ => line.to_string(),
+        }
+    }
+
+    fn file(&mut self) -> String {
+        let mut text = String::new();
+        if self.0.pick(&["", "", "", "bom"]) == "bom" {
+            text.push('\u{feff}');
+        }
+        // Mostly a file that reads, so that the lines after the first are compared too.
+        if self.0.pick(&["header", "header", "header", ""]) == "header" {
+            text.push_str("[first]\n");
+        }
+        let count = self.0.pick(&["1", "2", "4", "8", "16"]).parse().unwrap();
+        for i in 0..count {
+            let line = match self.0.pick(&["common", "common", "any"]) {
+                "common" => self
+                    .0
+                    .pick(&["[s]", "k = v", "key=value", "key: value"])
+                    .to_string(),
+                _ => self.line(),
+            };
+            text.push_str(&line);
+            let last = i + 1 == count;
+            text.push_str(match self.0.pick(&["\n", "\n", "\r\n", "\r", "end"]) {
+                "\r" if last => "\r",
+                "\r" => "\n",
+                "end" if last => "",
+                "end" => "\n",
+                newline => newline,
+            });
+        }
+        text
+    }
+}
+
+#[test]
+fn read_lines_reads_every_file_as_the_plain_way_does() {
+    let mut files = Files(Lines(0x0123_4567_89ab_cdef));
+    let mut read_ok = 0;
+    for _ in 0..100_000 {
+        let text = files.file();
+        let plain = read_plain(&text);
+        read_ok += usize::from(plain.is_ok());
+        assert_eq!(read(&text), plain, "{text:?}");
         assert_eq!(
-            find_delimiter(&bytes),
-            bytes.iter().position(|&b| b == b'=' || b == b':'),
-            "{bytes:?}"
+            newline_of(text.strip_prefix('\u{feff}').unwrap_or(&text).as_bytes()),
+            newline_plain(&text),
+            "{text:?}"
         );
     }
+    assert!(read_ok > 30_000, "{read_ok} files that read");
+}
+
+#[test]
+fn the_common_lines_read_as_classify_plain_reads_them() {
+    let mut files = Files(Lines(0x5151_5151_aaaa_0001));
+    let mut common = 0;
+    for _ in 0..200_000 {
+        let line = files.line();
+        let bytes = line.as_bytes();
+        let Some(delimiter) = bytes.iter().position(|&b| b == b'=' || b == b':') else {
+            continue;
+        };
+        let first = bytes[0];
+        if matches!(first, b'[' | b'#' | b';') || bytes.contains(&b'\n') {
+            continue;
+        }
+        if let Some((key_end, value, key_last)) =
+            common_setting(bytes, 0, first, delimiter, bytes.len())
+        {
+            common += 1;
+            assert_eq!(
+                classify_plain(&line),
+                Line::Setting {
+                    indent: 0,
+                    key: 0..key_end,
+                    value: value..bytes.len(),
+                },
+                "{line:?}"
+            );
+            assert_eq!(key_last, bytes[key_end - 1], "{line:?}");
+        }
+    }
+    assert!(common > 20_000, "{common} common lines");
 }
 
 #[test]
