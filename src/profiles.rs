@@ -1289,6 +1289,43 @@ mod tests {
     }
 
     #[test]
+    fn the_last_section_that_names_a_profile_is_the_profile_however_written() {
+        let config = Document::parse(
+            "[profile a]\nregion = 1\n[profile\ta]\nregion = 2\n\
+             [profile b]\nregion = 3\n[profile 'b']\nregion = 4\n[profile b]\nregion = 5\n\
+             [default]\nregion = 6\n[profile default]\nregion = 7\n\
+             [profile 'ops team']\nregion = 8\n[profile ops team]\nregion = 9\n\
+             [profile c]\nregion = 10\n[profile c]\nmfa_serial = x\n[sso-session c]\n",
+        )
+        .unwrap();
+        let profiles = ConfigProfiles::of(&config);
+        let region = |i: usize| config.sections_through(i).get("region");
+        let mut found: Vec<(&str, Option<&str>)> = profiles
+            .iter(&config)
+            .map(|(name, i)| (name, region(i)))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("a", Some("2")),
+                ("b", Some("5")),
+                ("c", Some("10")),
+                ("default", Some("7")),
+                ("ops team", Some("8")),
+            ]
+        );
+        for (name, region) in found {
+            let i = profiles.get(&config, name).unwrap();
+            assert_eq!(config.sections_through(i).get("region"), region, "{name}");
+        }
+        assert_eq!(profiles.get(&config, "ops"), None);
+        assert_eq!(profiles.get(&config, "team"), None);
+        assert_eq!(profiles.get(&config, "sso-session c"), None);
+        assert_eq!(profiles.get(&config, ""), None);
+    }
+
+    #[test]
     fn keys_are_found_as_the_aws_cli_matches_them() {
         for key in Key::ALL {
             let name = KEY_NAMES[key as usize];
