@@ -92,11 +92,15 @@ fn json_text<'s>(s: &'s str, scratch: &'s mut String) -> &'s str {
     }
 }
 
-/// `pieces` appended to `out`.
-fn push_all(out: &mut String, pieces: &[&str]) {
-    for piece in pieces {
-        out.push_str(piece);
-    }
+/// The pieces appended to `out`, each by a `push_str` of its own: a literal piece then has
+/// a length the compiler knows, and is copied by a few moves in place instead of a `memcpy`
+/// call (a loop over a slice of pieces called it for every one: 0.2 M instructions of `list`
+/// at 1,000 profiles, callgrind).
+macro_rules! push_all {
+    ($out:expr, [$($piece:expr),* $(,)?] $(,)?) => {{
+        let out: &mut String = $out;
+        $(out.push_str($piece);)*
+    }};
 }
 
 /// Bytes of rows gathered before they go to stdout. `list` once built its whole output in
@@ -303,9 +307,9 @@ impl ProfileRows<'_> {
             .describe_into(&mut text.status, p.status, p.expires_at);
         let status = text.status.as_str();
         let out = &mut self.out;
-        push_all(
+        push_all!(
             out,
-            &[
+            [
                 "{\"uid\":\"",
                 name,
                 "\",\"title\":\"",
@@ -317,9 +321,9 @@ impl ProfileRows<'_> {
         if let Some(hint) = p.setup_hint().filter(|_| !self.typed_code) {
             // ↩ continues the setup in Alfred: the MFA device, then the 1Password item.
             let hint = json_text(&hint, &mut text.hint_json);
-            push_all(
+            push_all!(
                 out,
-                &[
+                [
                     " · needs setup: ↩ to choose its MFA device and 1Password item\",\"arg\":\"",
                     session,
                     "\",\"autocomplete\":\"",
@@ -346,9 +350,9 @@ impl ProfileRows<'_> {
             json_text(&text.word, &mut text.word_json)
         };
         let joins = &self.joins[p.status as usize];
-        push_all(
+        push_all!(
             out,
-            &[
+            [
                 &joins.action,
                 name,
                 "\",\"autocomplete\":\"",
