@@ -916,12 +916,14 @@ impl AwsFiles {
         // without looking it up again.
         let managed: Vec<&Profile> = sessions.iter().filter(|p| p.via.is_none()).collect();
         debug_assert!(managed.is_sorted_by(|a, b| a.name <= b.name));
-        // The one after the last found first: sections are mostly in order of name, and
-        // bisecting for each cost `list` more (see [`source_base`]).
+        // The few after the last found first: sections are mostly in order of name, with
+        // the names that have no section of their own in between (bisecting whenever the
+        // next one was not it cost `list` 0.12 M instructions more at 1,000 profiles).
         let mut next = 0;
         let mut is_managed = |name: &str| {
-            if managed.get(next).is_some_and(|p| p.name == name) {
-                next += 1;
+            let mut ahead = managed.get(next..).unwrap_or_default().iter().take(3);
+            if let Some(skip) = ahead.position(|p| p.name == name) {
+                next += skip + 1;
                 return true;
             }
             match managed.binary_search_by(|p| p.name.as_ref().cmp(name)) {
