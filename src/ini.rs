@@ -735,9 +735,9 @@ struct Reader {
 }
 
 impl Reader {
-    fn with_capacity(entries: usize) -> Self {
+    fn with_capacity(entries: usize, heads: usize) -> Self {
         Reader {
-            heads: Vec::new(),
+            heads: Vec::with_capacity(heads),
             entries: Vec::with_capacity(entries),
             indent_level: 0,
             setting_open: false,
@@ -937,8 +937,9 @@ fn read_lines(text: &str, body_start: usize) -> Result<Reader, LineError> {
     // About a setting every 24 bytes (real ones are longer): one allocation nearly always,
     // whose pages past the settings are never written, so never resident. Counting the
     // lines first (as this did) cost a pass over the text, 0.14 M instructions at 1,000
-    // profiles; a denser file grows the list.
-    let mut reader = Reader::with_capacity(len / 24 + 8);
+    // profiles; a denser file grows the list. Sections likewise, about one every 128 bytes
+    // (grown by doubling, the list was copied over and over).
+    let mut reader = Reader::with_capacity(len / 24 + 8, len / 128 + 8);
     let mut start = body_start;
     while start < len {
         let line_start = start;

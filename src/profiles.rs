@@ -440,7 +440,7 @@ impl AwsFiles {
         // Names borrowed from the files: no string per candidate. Duplicates go after the
         // sort below: a set of the names seen and one of the sources (below) cost `list`
         // about 0.5 M instructions at 1,000 profiles (callgrind).
-        let mut names: Vec<&str> = Vec::new();
+        let mut names: Vec<&str> = Vec::with_capacity(self.credentials.sections().len());
         names.extend(
             self.credentials
                 .sections()
