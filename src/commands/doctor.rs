@@ -181,17 +181,7 @@ fn onepassword_checks(env: &Env, profiles: &[Profile], needed: bool) -> (Vec<Che
     let using: Vec<(&Profile, OnePassword)> = profiles
         .iter()
         .filter(|p| p.mfa_process.is_none() && p.ykman_account.is_none())
-        .filter_map(|p| {
-            let item = p.op_item.as_deref()?.to_string();
-            Some((
-                p,
-                OnePassword {
-                    item,
-                    vault: p.op_vault.as_deref().map(str::to_string),
-                    account: p.op_account.as_deref().map(str::to_string),
-                },
-            ))
-        })
+        .filter_map(|p| Some((p, OnePassword::of(p)?)))
         .collect();
     let account = using.iter().find_map(|(_, item)| item.account.as_deref());
     let (answers, answered) = doctor::onepassword::answers(&op, account, needed);

@@ -220,13 +220,9 @@ pub fn source_for(
             profile: profile.name.to_string(),
         }));
     }
-    if let Some(item) = &profile.op_item {
+    if let Some(item) = onepassword::OnePassword::of(profile) {
         return Ok(Box::new(OnePasswordSource {
-            item: onepassword::OnePassword {
-                item: item.to_string(),
-                vault: profile.op_vault.as_deref().map(str::to_string),
-                account: profile.op_account.as_deref().map(str::to_string),
-            },
+            item,
             env: env.clone(),
             profile: profile.name.to_string(),
         }));
@@ -299,6 +295,28 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(none.kind(), ErrorKind::NoCodeSource);
+    }
+
+    #[test]
+    fn the_1password_item_is_the_one_the_profile_records() {
+        assert_eq!(
+            onepassword::OnePassword::of(&profile(true, true, false)),
+            None
+        );
+        let mut p = profile(false, false, true);
+        assert_eq!(
+            onepassword::OnePassword::of(&p),
+            Some(onepassword::OnePassword {
+                item: "AWS work".into(),
+                vault: None,
+                account: None,
+            })
+        );
+        p.op_vault = Some("Private".into());
+        p.op_account = Some("my.1password.com".into());
+        let item = onepassword::OnePassword::of(&p).unwrap();
+        assert_eq!(item.vault.as_deref(), Some("Private"));
+        assert_eq!(item.account.as_deref(), Some("my.1password.com"));
     }
 
     #[test]

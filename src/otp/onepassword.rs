@@ -47,6 +47,17 @@ pub struct OnePassword {
 }
 
 impl OnePassword {
+    /// The item `profile` records (`awsmfa_op_item`, with `awsmfa_op_vault` and
+    /// `awsmfa_op_account`), if it records one.
+    pub fn of(profile: &crate::profiles::Profile<'_>) -> Option<Self> {
+        let text = |value: &Option<std::borrow::Cow<'_, str>>| value.as_deref().map(str::to_string);
+        Some(OnePassword {
+            item: text(&profile.op_item)?,
+            vault: text(&profile.op_vault),
+            account: text(&profile.op_account),
+        })
+    }
+
     /// Runs `op item get ITEM --otp [--vault V] [--account A]` and returns the 6-digit code.
     ///
     /// `op` runs without a shell, with stdin closed and the environment of this process.
