@@ -554,6 +554,46 @@ fn get_many_finds_what_a_walk_over_the_settings_finds() {
 }
 
 #[test]
+fn fill_takes_what_get_many_finds_and_reads_empty_values_as_none() {
+    let keys = [
+        "aws_access_key_id",
+        "aws_session_token",
+        "note",
+        "s3",
+        "k",
+        "region",
+    ];
+    let slot_of = |key: &[u8]| {
+        keys.iter()
+            .position(|k| k.as_bytes().eq_ignore_ascii_case(key))
+    };
+    let empty = ("an empty value", "[p]\nk =\nregion = x\n[p]\nnote = n\n");
+    for (label, text) in CORPUS.iter().chain([&empty]) {
+        let doc = Document::parse(*text).unwrap();
+        let mut slots: Slots<'_, 6> = Slots::EMPTY;
+        for name in doc.sections().map(|s| s.name).chain(["nothing"]) {
+            // Reused, as `list` reuses its slots: what the last name left must not show.
+            slots.clear();
+            doc.sections_called(name).fill(&mut slots, slot_of);
+            let want = doc.sections_called(name).get_many(&keys);
+            for (i, want) in want.into_iter().enumerate() {
+                let want = want.filter(|v| !v.is_empty());
+                assert_eq!(slots.get(i), want, "{label} [{name}] {}", keys[i]);
+            }
+            assert_eq!(slots.get(keys.len()), None, "{label}: a slot past the last");
+        }
+    }
+    // A slot taken by an empty value stays taken: a later section (here `[DEFAULT]`, as
+    // `Read::fill` offers it second) does not fill it.
+    let doc = Document::parse("[DEFAULT]\nk = from defaults\nnote = d\n[p]\nk =\n").unwrap();
+    let mut slots: Slots<'_, 6> = Slots::EMPTY;
+    doc.sections_called("p").fill(&mut slots, slot_of);
+    doc.defaults().fill(&mut slots, slot_of);
+    assert_eq!(slots.get(4), None);
+    assert_eq!(slots.get(2), Some("d"));
+}
+
+#[test]
 fn keys_of_one_length_are_told_apart() {
     let doc = Document::parse("[p]\nabcd = 1\naXcd = 2\n[q]\nabcd = 1\nABCD = 2\n").unwrap();
     let problems: Vec<String> = doc.cli_problems().into_iter().map(|p| p.what).collect();
