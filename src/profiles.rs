@@ -1118,8 +1118,10 @@ struct ConfigProfile {
 /// Where a profile's name is.
 #[derive(Debug, Clone)]
 enum ProfileName {
-    /// These bytes of its section's name.
-    InHeader(Range<usize>),
+    /// These bytes of the config file's text (in its section's header): one slice of the
+    /// text to compare, where a range of the header was a slice of a slice (with the
+    /// comparison's `memcmp` call, 0.05 M instructions of `list` at 1,000 profiles).
+    InText(Range<usize>),
     /// Unquoted from its header.
     Unquoted(Box<str>),
 }
@@ -1131,7 +1133,7 @@ fn profile_name_hash(name: &str) -> u64 {
 impl ConfigProfile {
     fn name<'a>(&'a self, config: &'a Document) -> &'a str {
         match &self.name {
-            ProfileName::InHeader(range) => &config.section(self.section).name[range.clone()],
+            ProfileName::InText(range) => &config.text()[range.clone()],
             ProfileName::Unquoted(name) => name,
         }
     }
@@ -1146,13 +1148,15 @@ impl ConfigProfiles {
                 continue;
             };
             let hash = profile_name_hash(&found);
-            let same = table.find_mut(hash, |p| p.name(config) == found);
+            let same = table.find_mut(hash, |p| {
+                same_bytes(p.name(config).as_bytes(), found.as_bytes())
+            });
             let profile = ConfigProfile {
                 section: i,
                 name: match &found {
                     Cow::Borrowed(name) => {
-                        let start = name.as_ptr() as usize - header.as_ptr() as usize;
-                        ProfileName::InHeader(start..start + name.len())
+                        let start = name.as_ptr() as usize - config.text().as_ptr() as usize;
+                        ProfileName::InText(start..start + name.len())
                     }
                     Cow::Owned(name) => ProfileName::Unquoted(name.as_str().into()),
                 },
@@ -1171,7 +1175,9 @@ impl ConfigProfiles {
     /// The section profile `name` is read from.
     fn get(&self, config: &Document, name: &str) -> Option<usize> {
         self.table
-            .find(profile_name_hash(name), |p| p.name(config) == name)
+            .find(profile_name_hash(name), |p| {
+                same_bytes(p.name(config).as_bytes(), name.as_bytes())
+            })
             .map(|p| p.section)
     }
 
