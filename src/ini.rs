@@ -299,6 +299,9 @@ struct Head {
     /// CLI reads looks at the few sections that need it (0.6 M instructions at 1,000
     /// profiles when it walked every entry of every section).
     suspect: bool,
+    /// Whether a later section has the same name (set with the index, see
+    /// [`Document::sections_named_as`]).
+    superseded: bool,
 }
 
 impl Head {
@@ -884,6 +887,7 @@ impl Reader {
             end: offset(end),
             earlier: NONE,
             suspect: false,
+            superseded: false,
         });
         self.keys_seen = 0;
         self.suspect = false;
@@ -1106,7 +1110,11 @@ impl Document {
             let hash = name_hash(name);
             let name_of = |j: &u32| &bytes[heads[*j as usize].name_range()];
             match index.find_mut(hash, |j| name_of(j) == name) {
-                Some(last) => heads[i].earlier = std::mem::replace(last, offset(i)),
+                Some(last) => {
+                    let earlier = std::mem::replace(last, offset(i));
+                    heads[earlier as usize].superseded = true;
+                    heads[i].earlier = earlier;
+                }
                 None => {
                     index.insert_unique(hash, offset(i), |j| name_hash(name_of(j)));
                 }
@@ -1171,6 +1179,18 @@ impl Document {
         Sections {
             doc: self,
             last: self.last_called(name),
+        }
+    }
+
+    /// The sections called as section `i` is, as [`Document::sections_called`] finds them,
+    /// but without hashing and comparing the name where `i` is the last of them (nearly
+    /// always): `list` reads hundreds of sections it found by walking the file.
+    pub fn sections_named_as(&self, i: usize) -> Sections<'_> {
+        let head = &self.heads[i];
+        if head.superseded {
+            self.sections_called(self.name_of(head))
+        } else {
+            self.sections_through(i)
         }
     }
 

@@ -41,12 +41,30 @@ pub const SOURCE_SUFFIXES: [&str; 2] = ["-mfa", "-long-term"];
 /// [`AwsFiles::candidates_with_keys_in_place`], 0.13 M instructions of `list` at 1,000
 /// profiles, callgrind).
 fn source_base(name: &str) -> Option<&str> {
+    source_split(name).map(|(base, _)| base)
+}
+
+/// [`source_base`], and which of the [`SOURCE_SUFFIXES`] `name` ends with.
+fn source_split(name: &str) -> Option<(&str, usize)> {
     let last = name.as_bytes().last()?;
     SOURCE_SUFFIXES
         .iter()
-        .filter(|suffix| suffix.as_bytes().last() == Some(last))
-        .find_map(|suffix| name.strip_suffix(suffix))
+        .enumerate()
+        .filter(|(_, suffix)| suffix.as_bytes().last() == Some(last))
+        .find_map(|(i, suffix)| Some((name.strip_suffix(suffix)?, i)))
 }
+
+/// A name that may be a session profile, found by walking the files, with the credentials
+/// sections that may be its source by suffix: section indexes, by [`SOURCE_SUFFIXES`]
+/// ([`NO_SECTION`]: there is none of that name, as the walk saw every section).
+#[derive(Debug, Clone, Copy)]
+struct Candidate<'a> {
+    name: &'a str,
+    by_suffix: [usize; SOURCE_SUFFIXES.len()],
+}
+
+/// No section, in [`Candidate::by_suffix`].
+const NO_SECTION: usize = usize::MAX;
 
 /// Both AWS files, parsed.
 #[derive(Debug, Clone)]
@@ -403,32 +421,46 @@ impl AwsFiles {
     /// The source profile for `name`, if one with keys exists.
     pub fn source_of(&self, name: &str) -> Option<&str> {
         let mut src = Read::NONE;
-        self.source_with(&self.lookup(name), name, &mut src, &mut String::new())
+        self.source_with(&self.lookup(name), &mut src, self.suffixed(name))
     }
 
-    /// [`AwsFiles::source_of`] with `name`'s settings already read: the source's name (as
-    /// the files have it), its settings in the credentials file read into `src` (see
-    /// [`Read::fill`]). `candidate` is room for `NAME-mfa`, which `list` reuses for every
-    /// profile: a string each cost an allocation, and one on the stack a UTF-8 check.
+    /// The credentials sections called `name` plus suffix `i` of [`SOURCE_SUFFIXES`],
+    /// looked up by name.
+    fn suffixed<'s>(&'s self, name: &str) -> impl FnMut(usize) -> Sections<'s> {
+        let mut candidate = String::with_capacity(name.len() + 10);
+        candidate.push_str(name);
+        let base = name.len();
+        move |i| {
+            candidate.truncate(base);
+            candidate.push_str(SOURCE_SUFFIXES[i]);
+            self.credentials.sections_called(&candidate)
+        }
+    }
+
+    /// [`AwsFiles::source_of`] with the profile's settings already read (`me`): the source's
+    /// name (as the files have it), its settings in the credentials file read into `src` (see
+    /// [`Read::fill`]). `by_suffix(i)` gives the sections of the name with suffix `i` of
+    /// [`SOURCE_SUFFIXES`]: looked up by name ([`AwsFiles::suffixed`]), or, in `list`, known
+    /// from its walk over the file (a name built and looked up for each of 1,000 profiles
+    /// cost it 0.16 M instructions more, callgrind).
     fn source_with<'s>(
         &'s self,
         me: &Lookup<'s>,
-        name: &str,
         src: &mut Read<'s>,
-        candidate: &mut String,
+        mut by_suffix: impl FnMut(usize) -> Sections<'s>,
     ) -> Option<&'s str> {
         if let Some(explicit) = me.setting(Key::SourceProfile) {
             self.credentials_into(explicit, src);
             return Some(explicit);
         }
-        for suffix in SOURCE_SUFFIXES {
-            candidate.clear();
-            candidate.push_str(name);
-            candidate.push_str(suffix);
-            let (own, defaults) = sections_in(&self.credentials, Some(candidate));
-            src.fill(own, defaults);
+        for i in 0..SOURCE_SUFFIXES.len() {
+            // Keys come from `[DEFAULT]` only where the section exists.
+            let own = by_suffix(i);
+            if !own.exist() {
+                continue;
+            }
+            src.fill(own, self.credentials.defaults());
             if src.has_long_term_keys() {
-                // Keys come from `[DEFAULT]` only where the section exists: it has a name.
                 return own.name();
             }
         }
@@ -448,11 +480,17 @@ impl AwsFiles {
         // Names borrowed from the files: no string per candidate. Duplicates go after the
         // sort below: a set of the names seen and one of the sources (below) cost `list`
         // about 0.5 M instructions at 1,000 profiles (callgrind).
-        let mut names: Vec<&str> = Vec::with_capacity(self.credentials.sections().len());
+        let mut names: Vec<Candidate> = Vec::with_capacity(self.credentials.sections().len());
         names.extend(
             self.credentials
                 .sections()
-                .filter_map(|section| source_base(section.name)),
+                .enumerate()
+                .filter_map(|(i, section)| {
+                    let (name, suffix) = source_split(section.name)?;
+                    let mut by_suffix = [NO_SECTION; SOURCE_SUFFIXES.len()];
+                    by_suffix[suffix] = i;
+                    Some(Candidate { name, by_suffix })
+                }),
         );
         let mut roles: Vec<&str> = Vec::new();
         let defaults = self.config.defaults();
@@ -465,7 +503,10 @@ impl AwsFiles {
                     .is_some_and(|v| !v.is_empty())
             };
             if set(source, "awsmfa_source_profile") {
-                names.push(name);
+                names.push(Candidate {
+                    name,
+                    by_suffix: [NO_SECTION; SOURCE_SUFFIXES.len()],
+                });
             }
             if set(role, "role_arn") {
                 roles.push(name);
@@ -473,18 +514,33 @@ impl AwsFiles {
         }
         // Names sorted, so the profiles come out sorted: a profile is a few hundred bytes,
         // and sorting those moved them about at the cost of reading them.
-        names.sort_unstable();
-        names.dedup();
-        names.retain(|name| !name.is_empty() && *name != DEFAULTS_SECTION);
+        names.sort_unstable_by(|a, b| a.name.cmp(b.name));
+        // One candidate a name, with every source section the walk found for it.
+        names.dedup_by(|later, kept| {
+            let same = later.name == kept.name;
+            if same {
+                for (kept, later) in kept.by_suffix.iter_mut().zip(later.by_suffix) {
+                    if later != NO_SECTION {
+                        *kept = later;
+                    }
+                }
+            }
+            same
+        });
+        names.retain(|c| !c.name.is_empty() && c.name != DEFAULTS_SECTION);
         // Each name's settings and source, read once (into the same two reads, see
         // [`Read::fill`]), straight into its profile. Room for every name at once: grown by
         // doubling, the list of profiles (a few hundred bytes each) was copied over and over.
         let mut profiles: Vec<Profile> = Vec::with_capacity(names.len());
         let (mut me, mut src) = (Lookup::NONE, Read::NONE);
-        let mut candidate = String::new();
-        for name in names {
+        let creds = &self.credentials;
+        for Candidate { name, by_suffix } in names {
             self.lookup_into(name, &mut me);
-            if let Some(source) = self.source_with(&me, name, &mut src, &mut candidate) {
+            let known = |i: usize| match by_suffix[i] {
+                NO_SECTION => Sections::none(creds),
+                section => creds.sections_named_as(section),
+            };
+            if let Some(source) = self.source_with(&me, &mut src, known) {
                 profiles.push(self.profile_from(Cow::Borrowed(name), &me, source, &src, now));
             }
         }
@@ -522,7 +578,7 @@ impl AwsFiles {
     pub fn profile(&self, name: &str, now: Timestamp) -> Option<Profile<'_>> {
         let me = self.lookup(name);
         let mut src = Read::NONE;
-        match self.source_with(&me, name, &mut src, &mut String::new()) {
+        match self.source_with(&me, &mut src, self.suffixed(name)) {
             Some(source) => {
                 let name = Cow::Owned(name.to_string());
                 Some(self.profile_from(name, &me, source, &src, now))
@@ -569,7 +625,7 @@ impl AwsFiles {
         self.role_on(Cow::Owned(name.to_string()), |base| {
             let me = self.lookup(base);
             let mut src = Read::NONE;
-            let source = self.source_with(&me, base, &mut src, &mut String::new())?;
+            let source = self.source_with(&me, &mut src, self.suffixed(base))?;
             Some(self.profile_from(Cow::Borrowed(base), &me, source, &src, now))
         })
     }
@@ -1417,6 +1473,42 @@ mod tests {
                 .map(|i| Key::ALL[i]);
             assert_eq!(Key::of(other), expected, "{other:?}");
         }
+    }
+
+    #[test]
+    fn sources_found_by_walking_the_file_are_those_found_by_name() {
+        // Duplicate sections (the last one's keys win, merged with the earlier ones'), an
+        // `-mfa` without keys before a `-long-term` with them, and `[DEFAULT]`'s keys, which
+        // count only where the section exists.
+        let f = files(
+            "",
+            "[DEFAULT]\naws_secret_access_key = d\n\
+             [dup-mfa]\nregion = x\n[other]\nk = v\n[dup-mfa]\naws_access_key_id = AKIA1\n\
+             [both-long-term]\naws_access_key_id = AKIA2\naws_secret_access_key = s\n\
+             [both-mfa]\nregion = z\n\
+             [both-mfa]\nregion = y\n\
+             [defaults-mfa]\naws_access_key_id = AKIA4\n",
+        );
+        let now = NOW.parse().unwrap();
+        let listed: Vec<(String, String)> = f
+            .session_profiles(now)
+            .iter()
+            .map(|p| (p.name.to_string(), p.source_profile.to_string()))
+            .collect();
+        let by_name: Vec<(String, String)> = ["both", "defaults", "dup"]
+            .iter()
+            .filter_map(|name| f.profile(name, now))
+            .map(|p| (p.name.to_string(), p.source_profile.to_string()))
+            .collect();
+        assert_eq!(listed, by_name);
+        assert_eq!(
+            listed,
+            [
+                ("both".to_string(), "both-long-term".to_string()),
+                ("defaults".to_string(), "defaults-mfa".to_string()),
+                ("dup".to_string(), "dup-mfa".to_string()),
+            ]
+        );
     }
 
     #[test]

@@ -582,6 +582,16 @@ fn fill_takes_what_get_many_finds_and_reads_empty_values_as_none() {
             }
             assert_eq!(slots.get(keys.len()), None, "{label}: a slot past the last");
         }
+        // A section found by walking the file reads as its name looked up does.
+        for (i, section) in doc.sections().enumerate() {
+            let (walked, looked_up) = (doc.sections_named_as(i), doc.sections_called(section.name));
+            assert_eq!(
+                walked.get_many(&keys),
+                looked_up.get_many(&keys),
+                "{label} {i}"
+            );
+            assert_eq!(walked.name(), looked_up.name(), "{label} {i}");
+        }
     }
     // A slot taken by an empty value stays taken: a later section (here `[DEFAULT]`, as
     // `Read::fill` offers it second) does not fill it.
@@ -767,6 +777,7 @@ fn read_plain(text: &str) -> Result<Read, ParseError> {
                     end: offset(end),
                     earlier: NONE,
                     suspect: false,
+                    superseded: false,
                 });
                 keys_seen = 0;
                 setting_open = false;
