@@ -209,6 +209,13 @@ fn same_bytes(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     if len < 8 {
+        // Two overlapping four-byte words (`region` is six bytes): `a == b` called `bcmp`.
+        if len >= 4 {
+            let word = |s: &[u8], at: usize| {
+                u32::from_le_bytes(s[at..at + 4].try_into().expect("four bytes"))
+            };
+            return word(a, 0) == word(b, 0) && word(a, len - 4) == word(b, len - 4);
+        }
         return a == b;
     }
     let word = |s: &[u8; 8]| u64::from_le_bytes(*s);
