@@ -20,7 +20,7 @@
 
 use std::collections::HashMap;
 
-use hashbrown::HashTable;
+use hashbrown::{HashTable, hash_table};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
@@ -1139,16 +1139,23 @@ impl Document {
         let mut index: HashTable<u32> = HashTable::with_capacity(heads.len());
         for i in 0..heads.len() {
             let name = &bytes[heads[i].name_range()];
-            let hash = name_hash(name);
             let name_of = |j: &u32| &bytes[heads[*j as usize].name_range()];
-            match index.find_mut(hash, |j| name_of(j) == name) {
-                Some(last) => {
-                    let earlier = std::mem::replace(last, offset(i));
+            // One probe for the name, which finds it or the slot it goes in (a search, then
+            // an insert that searched for the slot again, cost `parse` of both files at 1,000
+            // profiles 0.014 M instructions more).
+            let found = index.entry(
+                name_hash(name),
+                |j| name_of(j) == name,
+                |j| name_hash(name_of(j)),
+            );
+            match found {
+                hash_table::Entry::Occupied(mut last) => {
+                    let earlier = std::mem::replace(last.get_mut(), offset(i));
                     heads[earlier as usize].superseded = true;
                     heads[i].earlier = earlier;
                 }
-                None => {
-                    index.insert_unique(hash, offset(i), |j| name_hash(name_of(j)));
+                hash_table::Entry::Vacant(slot) => {
+                    slot.insert(offset(i));
                 }
             }
         }
