@@ -443,9 +443,13 @@ type LineMarks = (usize, usize);
 #[inline(always)]
 fn line_marks(bytes: &[u8], at: usize) -> LineMarks {
     #[cfg(target_arch = "x86_64")]
-    return scan_line::<16, 1>(bytes, at, lane_marks);
+    {
+        scan_line::<16, 1>(bytes, at, lane_marks)
+    }
     #[cfg(not(target_arch = "x86_64"))]
-    return scan_line::<8, 8>(bytes, at, word_marks);
+    {
+        scan_line::<8, 8>(bytes, at, word_marks)
+    }
 }
 
 /// [`line_marks`] `N` bytes at a time: `marks` gives the `\n`s and the `=`s and `:`s of `N`
