@@ -1020,6 +1020,67 @@ fn read_lines_reads_every_file_as_the_plain_way_does() {
 }
 
 #[test]
+fn short_common_lines_read_as_classify_plain_reads_them_after_any_text() {
+    // Every short line around a delimiter (the five bytes `common_setting` tests at once, and
+    // fewer), at the start of the text and after other text (a line, a BOM, a space), so
+    // that the bytes before a short key are another line's.
+    const KEYS: &[&str] = &["", "k", "ke", "key", " k", "k ", "k  ", "\tk", "k\t", "é"];
+    const DELIMITERS: &[&str] = &["=", ":"];
+    const VALUES: &[&str] = &["", "v", "va", " v", "  v", "v ", "\tv", " é", "=", " = v"];
+    const BEFORE: &[&str] = &["", "x\n", " \n", "k =\n", "\u{feff}", "[s]\r\n"];
+    let mut fast = 0;
+    for before in BEFORE {
+        for key in KEYS {
+            for delimiter in DELIMITERS {
+                for space_before in ["", " "] {
+                    for value in VALUES {
+                        let line = format!("{key}{space_before}{delimiter}{value}");
+                        let text = format!("{before}{line}");
+                        let bytes = text.as_bytes();
+                        let start = before.len();
+                        let Some(at) = line.find(['=', ':']) else {
+                            continue;
+                        };
+                        let first = bytes[start];
+                        if matches!(first, b'[' | b'#' | b';') {
+                            continue;
+                        }
+                        let Some((key_end, value_at, key_last)) =
+                            common_setting(bytes, start, first, start + at, bytes.len())
+                        else {
+                            continue;
+                        };
+                        fast += 1;
+                        assert_eq!(
+                            classify_plain(&line),
+                            Line::Setting {
+                                indent: 0,
+                                key: 0..key_end - start,
+                                value: value_at - start..line.len(),
+                            },
+                            "{text:?}"
+                        );
+                        assert_eq!(key_last, bytes[key_end - 1], "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(fast > 200, "{fast} common lines");
+}
+
+#[test]
+fn a_line_is_a_header_or_a_comment_by_its_first_byte_as_matches_has_it() {
+    for b in 0..=255u8 {
+        assert_eq!(
+            HEADER_OR_COMMENT[usize::from(b)],
+            matches!(b, b'[' | b'#' | b';'),
+            "{b:#x}"
+        );
+    }
+}
+
+#[test]
 fn the_common_lines_read_as_classify_plain_reads_them() {
     let mut files = Files(Lines(0x5151_5151_aaaa_0001));
     let mut common = 0;
