@@ -1099,9 +1099,12 @@ fn read_lines(text: &str, body_start: usize) -> Result<Reader, LineError> {
         // profiles).
         let end = newline_at + usize::from(newline_at < len);
         start = end;
-        // The line without `\n` or `\r\n`, as `content` has it.
+        // The line without `\n` or `\r\n`, as `content` has it. The byte before an empty
+        // line is never a CR (it is the `\n` before it, the BOM's last byte, or none), so the
+        // byte before `newline_at` is looked at without testing that the line has one (0.04 M
+        // instructions at 1,000 profiles).
         let content_end =
-            newline_at - usize::from(newline_at > line_start && bytes[newline_at - 1] == b'\r');
+            newline_at - usize::from(bytes.get(newline_at.wrapping_sub(1)) == Some(&b'\r'));
         if content_end == line_start {
             continue;
         }
