@@ -661,9 +661,7 @@ fn the_word_searches_find_what_position_finds() {
         state ^= state << 17;
         state
     };
-    let newline = |b: u8| b == b'\n';
     let delimiter = |b: u8| (b == b'=') | (b == b':');
-    let either = |b: u8| (b == b'\n') | (b == b'=') | (b == b':');
     for round in 0..30_000 {
         // Mostly short, some past several 16-byte lanes; needles rare in some, so that the
         // searches run over many lanes and words before they find one.
@@ -680,42 +678,99 @@ fn the_word_searches_find_what_position_finds() {
             bytes.iter().position(|&b| delimiter(b)),
             "{bytes:?}"
         );
-        // The searches of `read_lines`, from every offset, through the rest of the text:
+        // The search of `read_lines`, from every offset, through the rest of the text:
         // each way (sixteen bytes at a time, eight at a time, and the one this target uses).
         for at in 0..=len {
-            let plain = |is: fn(u8) -> bool| {
-                bytes[at..]
-                    .iter()
-                    .position(|&b| is(b))
-                    .map_or(len, |i| at + i)
-            };
-            let finish = |found: Result<usize, usize>, is: fn(u8) -> bool| {
-                found.unwrap_or_else(|rest| {
-                    bytes[rest..]
-                        .iter()
-                        .position(|&b| is(b))
-                        .map_or(len, |i| rest + i)
-                })
-            };
-            let marks_either = |word| marks(word, b'\n') | marks(word, b'=') | marks(word, b':');
-            for (is, mark) in [
-                (
-                    newline as fn(u8) -> bool,
-                    (|word| marks(word, b'\n')) as fn(u64) -> u64,
-                ),
-                (either, marks_either),
-            ] {
-                let want = plain(is);
-                let label = format!("{bytes:?} from {at}");
-                assert_eq!(finish(lanes_to_mark(&bytes, at, is), is), want, "{label}");
-                assert_eq!(finish(words_to_mark(&bytes, at, mark), is), want, "{label}");
+            assert_line_marks(&bytes, at);
+        }
+    }
+}
+
+/// A line's marks the plain way: the first `\n`, `=` or `:` from `at` (or the length), then
+/// the first `\n` from there (or the length).
+fn line_marks_by_position(bytes: &[u8], at: usize) -> LineMarks {
+    let len = bytes.len();
+    let delimiter = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'=' || b == b':')
+        .map_or(len, |i| at + i);
+    let newline = bytes[delimiter..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(len, |i| delimiter + i);
+    (delimiter, newline)
+}
+
+/// Every way this target has of finding a line's marks finds what
+/// [`line_marks_by_position`] finds: the one `read_lines` uses, sixteen bytes at a time
+/// with SSE2 (on x86_64), eight at a time (the other targets' way), byte by byte.
+fn assert_line_marks(bytes: &[u8], at: usize) {
+    let want = line_marks_by_position(bytes, at);
+    let label = || format!("{:?} from {at}", String::from_utf8_lossy(bytes));
+    assert_eq!(line_marks(bytes, at), want, "line_marks of {}", label());
+    assert_eq!(
+        line_marks_plain(bytes, at),
+        want,
+        "byte by byte: {}",
+        label()
+    );
+    assert_eq!(
+        scan_line::<8, 8>(bytes, at, word_marks),
+        want,
+        "eight bytes at a time: {}",
+        label()
+    );
+    #[cfg(target_arch = "x86_64")]
+    assert_eq!(
+        scan_line::<16, 1>(bytes, at, lane_marks),
+        want,
+        "SSE2: {}",
+        label()
+    );
+}
+
+#[test]
+fn line_marks_are_found_at_every_offset_of_a_lane() {
+    // A delimiter and a line end at every position of the first 40 bytes (across the edges
+    // of 8-byte words and 16-byte lanes), or none, among filler that looks like them to a
+    // word-at-a-time search (the bytes next to them, 0x00, 0x80, 0xff) or not; the search
+    // starting at a line's start, or a word or a lane into it.
+    const FILLERS: &[u8] = b"a\x0b<;9\x00\x80\xff\r \t";
+    for len in 0..=40 {
+        for filler in FILLERS {
+            for delimiter in 0..=len {
+                for newline in 0..=len {
+                    for needle in [b'=', b':'] {
+                        let mut bytes = vec![*filler; len];
+                        if let Some(b) = bytes.get_mut(delimiter) {
+                            *b = needle;
+                        }
+                        if let Some(b) = bytes.get_mut(newline) {
+                            *b = b'\n';
+                        }
+                        for at in [0, 1, 7, 8, 9, 15, 16, 17] {
+                            if at <= len {
+                                assert_line_marks(&bytes, at);
+                            }
+                        }
+                    }
+                }
             }
-            assert_eq!(next_newline(&bytes, at), plain(newline), "{bytes:?} {at}");
-            assert_eq!(
-                next_newline_or_delimiter(&bytes, at),
-                plain(either),
-                "{bytes:?} {at}"
-            );
+        }
+    }
+}
+
+#[test]
+fn line_marks_read_every_line_of_a_file_as_the_plain_way_does() {
+    // The generated files of `read_lines` (CR, CRLF, a lone CR at the end, tabs, non-ASCII
+    // white space, a BOM, long lines, continuation lines, empty values), from the start of
+    // each of their lines, as `read_lines` searches them, and from every other offset.
+    let mut files = Files(Lines(0x7a7a_0102_0304_0506));
+    for _ in 0..20_000 {
+        let text = files.file();
+        let bytes = text.as_bytes();
+        for at in 0..=bytes.len() {
+            assert_line_marks(bytes, at);
         }
     }
 }
@@ -962,6 +1017,67 @@ fn read_lines_reads_every_file_as_the_plain_way_does() {
         );
     }
     assert!(read_ok > 30_000, "{read_ok} files that read");
+}
+
+#[test]
+fn short_common_lines_read_as_classify_plain_reads_them_after_any_text() {
+    // Every short line around a delimiter (the five bytes `common_setting` tests at once, and
+    // fewer), at the start of the text and after other text (a line, a BOM, a space), so
+    // that the bytes before a short key are another line's.
+    const KEYS: &[&str] = &["", "k", "ke", "key", " k", "k ", "k  ", "\tk", "k\t", "é"];
+    const DELIMITERS: &[&str] = &["=", ":"];
+    const VALUES: &[&str] = &["", "v", "va", " v", "  v", "v ", "\tv", " é", "=", " = v"];
+    const BEFORE: &[&str] = &["", "x\n", " \n", "k =\n", "\u{feff}", "[s]\r\n"];
+    let mut fast = 0;
+    for before in BEFORE {
+        for key in KEYS {
+            for delimiter in DELIMITERS {
+                for space_before in ["", " "] {
+                    for value in VALUES {
+                        let line = format!("{key}{space_before}{delimiter}{value}");
+                        let text = format!("{before}{line}");
+                        let bytes = text.as_bytes();
+                        let start = before.len();
+                        let Some(at) = line.find(['=', ':']) else {
+                            continue;
+                        };
+                        let first = bytes[start];
+                        if matches!(first, b'[' | b'#' | b';') {
+                            continue;
+                        }
+                        let Some((key_end, value_at, key_last)) =
+                            common_setting(bytes, start, first, start + at, bytes.len())
+                        else {
+                            continue;
+                        };
+                        fast += 1;
+                        assert_eq!(
+                            classify_plain(&line),
+                            Line::Setting {
+                                indent: 0,
+                                key: 0..key_end - start,
+                                value: value_at - start..line.len(),
+                            },
+                            "{text:?}"
+                        );
+                        assert_eq!(key_last, bytes[key_end - 1], "{text:?}");
+                    }
+                }
+            }
+        }
+    }
+    assert!(fast > 200, "{fast} common lines");
+}
+
+#[test]
+fn a_line_is_a_header_or_a_comment_by_its_first_byte_as_matches_has_it() {
+    for b in 0..=255u8 {
+        assert_eq!(
+            HEADER_OR_COMMENT[usize::from(b)],
+            matches!(b, b'[' | b'#' | b';'),
+            "{b:#x}"
+        );
+    }
 }
 
 #[test]
