@@ -986,10 +986,9 @@ impl Reader {
 /// value`, `key =`) with nothing around it but single spaces around the delimiter and ASCII
 /// next to every edge, `delimiter` the first `=` or `:` of the line `start..end` (without its
 /// line end; at or past `end` when it has none: `None`), which starts with `first`, no `[`,
-/// `#` or `;`. The offsets where its key ends
-/// and its value starts and the key's last byte, or `None` for any other line. A few byte
-/// tests instead of `classify`'s trims and no [`Line`] to build and match: nearly every line
-/// of a real file is one of these.
+/// `#` or `;`. The offsets where its key ends and its value starts and the key's last byte,
+/// or `None` for any other line. A few byte tests instead of `classify`'s trims and no
+/// [`Line`] to build and match: nearly every line of a real file is one of these.
 #[inline(always)]
 fn common_setting(
     bytes: &[u8],
