@@ -706,9 +706,10 @@ impl AwsFiles {
         // its config section.
         // Read only where the source has a config section (`[profile NAME-mfa]` is rare): an
         // empty read for each profile cost `list` 0.12 M instructions at 1,000 profiles.
-        let src_config = self.config_profiles.get(&self.config, source).map(|i| {
+        let (own, defaults) = self.config_sections(source);
+        let src_config = own.exist().then(|| {
             let mut read = Read::NONE;
-            read.fill(self.config.sections_through(i), self.config.defaults());
+            read.fill(own, defaults);
             read
         });
         let either = |key| {
